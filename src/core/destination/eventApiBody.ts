@@ -1,0 +1,128 @@
+/**
+ * Builds the Event API batch exactly as the destination's `perform` does: same keys, same key order,
+ * same omissions, so `JSON.stringify` of the result is byte-identical to the body Segment posts.
+ */
+import type { TrackEventPayload } from './definition';
+import { toEventApiTimestamp } from './timestamp';
+
+export interface SegmentEventApiAttribute {
+  entity_id: string;
+  key: string;
+  value?: unknown;
+  type: 'custom';
+}
+
+/** The datafile as the destination reads it: only these fields matter to it; anything may be missing. */
+export type DatafileLike = Record<string, unknown>;
+
+/**
+ * lodash `reduceRight(collection, (map, item) => Object.assign(map, {[item.key]: item}), {})`: the
+ * FIRST item with a key wins. Arrays, strings and plain objects are walked like lodash walks them.
+ */
+export function keyMapFirstWins(collection: unknown): Record<string, unknown> {
+  const items = collectionValues(collection);
+  const map: Record<string, unknown> = {};
+  for (let index = items.length - 1; index >= 0; index--) {
+    // `curr.key` on a null item throws the same TypeError Segment's destination throws. Object.assign
+    // copies the own property `[item.key]`, which for `__proto__` replaces the prototype exactly as in
+    // Segment; going through Object.assign reproduces that too.
+    const item = items[index] as { key: unknown };
+    Object.assign(map, { [String(item.key)]: item });
+  }
+  return map;
+}
+
+function collectionValues(collection: unknown): unknown[] {
+  if (collection == null) return [];
+  if (Array.isArray(collection)) return collection;
+  if (typeof collection === 'string') return Array.from({ length: collection.length }, (_, i) => collection[i]);
+  if (typeof collection === 'object') {
+    const length = (collection as { length?: unknown }).length;
+    if (typeof length === 'number' && Number.isInteger(length) && length >= 0) {
+      return Array.from({ length }, (_, i) => (collection as Record<number, unknown>)[i]);
+    }
+    return Object.values(collection);
+  }
+  return [];
+}
+
+/** `getEventId`: the datafile event id for a key, exact and case-sensitive; undefined when unknown. */
+export function getEventId(datafile: unknown, eventKey: string): unknown {
+  // Property access on a `null` datafile (the JSON text `null`) throws as it does in Segment.
+  const events = (datafile as Record<string, unknown>).events;
+  const eventMap = keyMapFirstWins(events) as Record<string, { id?: unknown } | undefined>;
+  const event = eventMap[eventKey];
+  return event ? event.id : undefined;
+}
+
+/** `buildVisitorAttributes`: keeps traits whose key is a datafile attribute and whose value is a scalar. */
+export function buildVisitorAttributes(datafile: unknown, userAttributes: unknown): SegmentEventApiAttribute[] {
+  if (!userAttributes) return [];
+  const attributes = (datafile as Record<string, unknown>).attributes;
+  const attributeKeyMap = keyMapFirstWins(attributes) as Record<string, { id?: unknown }>;
+  const source = userAttributes as Record<string, unknown>;
+  return Object.keys(source)
+    .filter((key) => Object.prototype.hasOwnProperty.call(attributeKeyMap, key))
+    .filter((key) => ['string', 'number', 'boolean'].includes(typeof source[key]))
+    .map((key) => ({ entity_id: attributeKeyMap[key].id as string, key, value: source[key], type: 'custom' as const }));
+}
+
+/** actions-core `omit(obj, keys)`: a shallow copy without the given keys (`{}` for a missing object). */
+export function omitKeys(obj: unknown, keys: string[]): Record<string, unknown> {
+  const source = (obj || {}) as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) if (!keys.includes(key)) result[key] = source[key];
+  return result;
+}
+
+/** The Event API batch object, in the destination's key order. */
+export function buildEventBatch(datafile: DatafileLike, eventId: unknown, payload: TrackEventPayload): Record<string, unknown> {
+  const attributes: Record<string, unknown>[] = buildVisitorAttributes(datafile, payload.attributes) as unknown as Record<string, unknown>[];
+  if (typeof datafile.botFiltering === 'boolean') {
+    // Note the key order differs from the other attributes (type before value), as in Segment.
+    attributes.push({ entity_id: '$opt_bot_filtering', key: '$opt_bot_filtering', type: 'custom', value: datafile.botFiltering });
+  }
+  const visitors = [
+    {
+      snapshots: [
+        {
+          events: [
+            {
+              entity_id: eventId,
+              timestamp: toEventApiTimestamp(payload.timestamp),
+              uuid: payload.uuid,
+              key: payload.eventKey,
+              revenue: payload.revenue,
+              value: payload.value,
+              tags: omitKeys(payload.eventTags, ['revenue', 'value']),
+            },
+          ],
+          decisions: [],
+        },
+      ],
+      visitor_id: payload.userId,
+      attributes,
+    },
+  ];
+  return {
+    account_id: datafile.accountId,
+    anonymize_ip: datafile.anonymizeIP,
+    client_name: 'Segment',
+    enrich_decisions: true,
+    visitors,
+  };
+}
+
+/** The exact request body text (`JSON.stringify` drops `undefined`, as Segment's `json:` option does). */
+export function serializeEventBatch(batch: Record<string, unknown>): string {
+  return JSON.stringify(batch);
+}
+
+export function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

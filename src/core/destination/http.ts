@@ -1,0 +1,74 @@
+/**
+ * The destination's request client: adds Segment's user agent, applies the 10 s timeout, turns non-2xx
+ * answers into `HTTPError`, and records every exchange (secrets redacted) for the user to inspect.
+ */
+import { HTTPError } from './errors';
+import { REQUEST_TIMEOUT_MS, USER_AGENT } from './definition';
+import type { Exchange, HttpResponse, HttpTransport } from '../http/types';
+import { redactHeaders, redactText } from '../http/redact';
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** Serialised with JSON.stringify, as the request client's `json:` option. */
+  json?: unknown;
+  /** Sent as is, for callers that already hold the exact body text. */
+  body?: string;
+  /** Default true: a non-2xx answer throws `HTTPError` after it is recorded. */
+  throwHttpErrors?: boolean;
+}
+
+export class RecordingClient {
+  readonly exchanges: Exchange[] = [];
+
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly secrets: readonly (string | undefined)[] = [],
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
+  ) {}
+
+  async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...lowerCaseKeys(options.headers ?? {}) };
+    if (options.json !== undefined) headers['content-type'] = 'application/json';
+    const exchange: Exchange = {
+      request: { url, method, headers: this.redact(headers), body: redactText(body ?? '', this.secrets) },
+      durationMs: 0,
+    };
+    this.exchanges.push(exchange);
+    const started = performance.now();
+    let response: HttpResponse;
+    try {
+      response = await this.transport({ url, method, headers, body, timeoutMs: this.timeoutMs });
+    } catch (error) {
+      exchange.error = (error as Error).message;
+      throw error;
+    } finally {
+      exchange.durationMs = Math.round(performance.now() - started);
+    }
+    exchange.response = {
+      statusCode: response.status,
+      statusMessage: response.statusText,
+      headers: this.redact(response.headers),
+      body: redactText(response.body, this.secrets),
+    };
+    return options.throwHttpErrors === false ? response : this.ensureOk(response);
+  }
+
+  /** Throws Segment's `HTTPError` for a non-2xx answer. */
+  ensureOk(response: HttpResponse): HttpResponse {
+    if (response.status < 200 || response.status > 299) throw new HTTPError(response.status, response.statusText);
+    return response;
+  }
+
+  private redact(headers: Record<string, string>): Record<string, string> {
+    const redacted = redactHeaders(headers);
+    for (const name of Object.keys(redacted)) redacted[name] = redactText(redacted[name], this.secrets);
+    return redacted;
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
