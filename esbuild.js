@@ -21,14 +21,12 @@ const builds = [
 ];
 
 async function main() {
-  const fs = require('fs');
-  const present = builds.filter((b) => fs.existsSync(b.entryPoints[0]));
   if (watch) {
-    for (const options of present) await (await esbuild.context(options)).watch();
+    for (const options of builds) await (await esbuild.context(options)).watch();
     console.log('[esbuild] watching for changes');
     return;
   }
-  await Promise.all(present.map((options) => esbuild.build(options)));
+  await Promise.all(builds.map((options) => esbuild.build(options)));
 }
 
 main().catch((error) => {

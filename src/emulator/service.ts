@@ -3,7 +3,7 @@
  * recorded. Express routes and the VS Code extension both drive this one object.
  */
 import { runTrackEvent, runDelete, runAuthenticate, runEventKeyChoices, DatafileCache, EVENT_API_URL, GDPR_API_URL } from '../core/destination';
-import type { TrackEventResult } from '../core/destination';
+import type { ErrorInfo, TrackEventResult } from '../core/destination';
 import type { HttpTransport } from '../core/http/types';
 import { fetchTransport } from '../core/http/fetchTransport';
 import { redactText } from '../core/http/redact';
@@ -73,6 +73,19 @@ export class EmulatorService {
       outcomes: [toOutcome('Track Event', result)],
     });
     return { result, record };
+  }
+
+  /** An array payload: Segment runs executeBatch, which this destination does not support (501). Recorded like any other. */
+  rejectBatch(input: { payload: unknown[]; settings?: unknown }, rawBody: string): { error: ErrorInfo; record: HistoryRecord } {
+    const error: ErrorInfo = { name: 'IntegrationError', message: 'This action does not support batched requests.', code: 'NotImplemented', status: 501 };
+    const record = this.history.add({
+      route: 'trackEvent',
+      rawBody: redactText(rawBody, this.secretsOf(this.settingsFor(input.settings))),
+      message: input.payload,
+      status: 'rejected',
+      outcomes: [{ mapping: 'Track Event', status: 'rejected', exchanges: [], error }],
+    });
+    return { error, record };
   }
 
   async deleteUser(input: { payload?: unknown; settings?: unknown }, rawBody: string) {

@@ -8,6 +8,7 @@ import {
   type TrackEventResult,
 } from '../../src/core/destination';
 import type { Mapping } from '../../src/core/segment/mapping';
+import type { HttpResponse } from '../../src/core/http/types';
 import { DATAFILE_URL, json, mockDatafile, NO_CONTENT, scriptedTransport, text } from '../helpers/transport';
 
 const SETTINGS = { accountId: '12345566', dataFileUrl: DATAFILE_URL };
@@ -323,7 +324,7 @@ describe('destination core: opt-in datafile cache', () => {
     const cache = new DatafileCache();
     let calls = 0;
     const transport = scriptedTransport({
-      [DATAFILE_URL]: (request) => {
+      [DATAFILE_URL]: (request): HttpResponse => {
         calls++;
         if (request.headers['if-none-match'] === '"v1"') return { status: 304, statusText: 'Not Modified', headers: { etag: '"v1"' }, body: '' };
         return { ...json(mockDatafile()), headers: { 'content-type': 'application/json', etag: '"v1"' } };

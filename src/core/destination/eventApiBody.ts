@@ -46,12 +46,30 @@ function collectionValues(collection: unknown): unknown[] {
   return [];
 }
 
+/**
+ * True for the ordinary shape (an array of objects with string keys, none `__proto__`): there, "first
+ * item with that key" is exactly what the lodash/Object.assign map yields, without building the map.
+ */
+function isPlainKeyedArray(collection: unknown): collection is { key: string }[] {
+  if (!Array.isArray(collection)) return false;
+  for (const item of collection) {
+    if (item === null || typeof item !== 'object' || typeof item.key !== 'string' || item.key === '__proto__') return false;
+  }
+  return true;
+}
+
+function findFirstByKey(items: { key: string }[], key: string): unknown {
+  for (const item of items) if (item.key === key) return item;
+  return undefined;
+}
+
 /** `getEventId`: the datafile event id for a key, exact and case-sensitive; undefined when unknown. */
 export function getEventId(datafile: unknown, eventKey: string): unknown {
   // Property access on a `null` datafile (the JSON text `null`) throws as it does in Segment.
   const events = (datafile as Record<string, unknown>).events;
-  const eventMap = keyMapFirstWins(events) as Record<string, { id?: unknown } | undefined>;
-  const event = eventMap[eventKey];
+  const event = (
+    isPlainKeyedArray(events) ? findFirstByKey(events, eventKey) : (keyMapFirstWins(events) as Record<string, unknown>)[eventKey]
+  ) as { id?: unknown } | undefined;
   return event ? event.id : undefined;
 }
 
@@ -59,9 +77,20 @@ export function getEventId(datafile: unknown, eventKey: string): unknown {
 export function buildVisitorAttributes(datafile: unknown, userAttributes: unknown): SegmentEventApiAttribute[] {
   if (!userAttributes) return [];
   const attributes = (datafile as Record<string, unknown>).attributes;
-  const attributeKeyMap = keyMapFirstWins(attributes) as Record<string, { id?: unknown }>;
   const source = userAttributes as Record<string, unknown>;
-  return Object.keys(source)
+  const keys = Object.keys(source);
+  if (isPlainKeyedArray(attributes)) {
+    const result: SegmentEventApiAttribute[] = [];
+    for (const key of keys) {
+      const value = source[key];
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+      const attribute = findFirstByKey(attributes, key) as { id?: unknown } | undefined;
+      if (attribute) result.push({ entity_id: attribute.id as string, key, value, type: 'custom' });
+    }
+    return result;
+  }
+  const attributeKeyMap = keyMapFirstWins(attributes) as Record<string, { id?: unknown }>;
+  return keys
     .filter((key) => Object.prototype.hasOwnProperty.call(attributeKeyMap, key))
     .filter((key) => ['string', 'number', 'boolean'].includes(typeof source[key]))
     .map((key) => ({ entity_id: attributeKeyMap[key].id as string, key, value: source[key], type: 'custom' as const }));

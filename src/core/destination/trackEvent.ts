@@ -63,9 +63,16 @@ export function effectiveMapping(overrides?: Mapping): Mapping {
   return { ...defaultMapping(), ...(overrides ?? {}) };
 }
 
-/** Maps and validates only (no HTTP): the first half of Segment's pipeline. Throws Segment's errors. */
-export function mapTrackEvent(event: unknown, mapping: Mapping): { mapped: Record<string, unknown>; payload: TrackEventPayload } {
-  const mapped = transform(mapping, event);
+/**
+ * Maps and validates only (no HTTP): the first half of Segment's pipeline. Throws Segment's errors.
+ * `validated: true` skips re-checking a mapping already passed through `validateMapping`.
+ */
+export function mapTrackEvent(
+  event: unknown,
+  mapping: Mapping,
+  options: { validated?: boolean } = {},
+): { mapped: Record<string, unknown>; payload: TrackEventPayload } {
+  const mapped = transform(mapping, event, options);
   const payload = removeEmptyValues(mapped);
   validateTrackEventPayload(payload);
   return { mapped, payload: payload as unknown as TrackEventPayload };

@@ -171,8 +171,13 @@ export function renderTemplate(template: string, data: unknown): string {
   return template.replace(/\{\{\{([^}]+)\}\}\}/g, replacer(3)).replace(/\{\{([^}]+)\}\}/g, replacer(2));
 }
 
-/** Deletes `undefined` recursively (actions-core `removeUndefined`); arrays keep their length. */
+/**
+ * Deletes `undefined` recursively (actions-core `removeUndefined`); arrays keep their length. Subtrees
+ * without any `undefined` (everything that came from JSON) are returned as they are instead of copied:
+ * nothing downstream mutates them, and copying every property bag dominated the per-event cost.
+ */
 export function removeUndefined(value: unknown): unknown {
+  if (!containsUndefined(value)) return value;
   if (Array.isArray(value)) return value.map((item) => removeUndefined(item));
   if (isPlainObject(value)) {
     const cleaned: Record<string, unknown> = { ...value };
@@ -185,9 +190,32 @@ export function removeUndefined(value: unknown): unknown {
   return value;
 }
 
-/** Resolves a whole mapping (field key → mapping) against an event, as `transform` does. */
-export function transform(mapping: Mapping, event: unknown): Record<string, unknown> {
+function containsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsUndefined(item)) return true;
+    return false;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (Object.prototype.hasOwnProperty.call(value, key) && containsUndefined((value as Record<string, unknown>)[key])) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Resolves a whole mapping (field key → mapping) against an event, as `transform` does. Pass
+ * `validated: true` when the mapping was already checked with `validateMapping` (per-event hot path).
+ */
+export function transform(mapping: Mapping, event: unknown, options: { validated?: boolean } = {}): Record<string, unknown> {
   if (!isPlainObject(event)) throw new MappingError('event', `must be an object, got ${realTypeOf(event)}`);
-  validateMapping(mapping);
-  return removeUndefined(resolveMapping(mapping, event)) as Record<string, unknown>;
+  if (!options.validated) validateMapping(mapping);
+  const resolved: Record<string, unknown> = {};
+  for (const key of Object.keys(mapping)) {
+    const value = resolveMapping(mapping[key], event);
+    // Top-level undefined fields are dropped here so the common case needs no deep copy.
+    if (value !== undefined) resolved[key] = removeUndefined(value);
+  }
+  return resolved;
 }

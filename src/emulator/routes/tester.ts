@@ -58,7 +58,9 @@ export function testerRoutes(service: EmulatorService): Router {
     if (!body) return;
     if (Array.isArray(body.payload)) {
       // Segment runs executeBatch, which this destination does not support.
-      res.json(toRequestErrors({ name: 'IntegrationError', message: 'This action does not support batched requests.', code: 'NotImplemented', status: 501 }));
+      const { error, record } = service.rejectBatch({ payload: body.payload, settings: body.settings }, rawBodyOf(req));
+      res.setHeader('x-emulator-record-id', record.id);
+      res.json(toRequestErrors(error));
       return;
     }
     const { result, record } = await service.trackEvent(

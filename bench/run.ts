@@ -1,0 +1,15 @@
+/** `npm run bench`: every benchmark, each printed as a ratio to a baseline measured in the same run. */
+import { benchCore } from './core.bench';
+import { benchTrackEventRoute } from './http.bench';
+import { report } from './measure';
+
+async function main(): Promise<void> {
+  report(`segment-optimizely-emulator benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+  benchCore();
+  await benchTrackEventRoute();
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`benchmark failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
