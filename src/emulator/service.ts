@@ -1,39 +1,70 @@
 /**
- * The emulator's behaviour without HTTP framing: where requests go, which settings apply, and what gets
- * recorded. Express routes and the VS Code extension both drive this one object.
+ * The emulator's behaviour without HTTP framing: which settings and mappings apply, where requests go,
+ * delivery with Segment's retry policy when sending live, and what gets recorded. Express routes and the
+ * VS Code extension both drive this one object.
  */
-import { runTrackEvent, runDelete, runAuthenticate, runEventKeyChoices, DatafileCache, EVENT_API_URL, GDPR_API_URL } from '../core/destination';
+import { runTrackEvent, runDelete, runAuthenticate, runEventKeyChoices, DatafileCache, EVENT_API_URL, GDPR_API_URL, isRetryableStatus } from '../core/destination';
 import type { ErrorInfo, TrackEventResult } from '../core/destination';
 import type { HttpTransport } from '../core/http/types';
 import { fetchTransport } from '../core/http/fetchTransport';
 import { redactText } from '../core/http/redact';
 import { isPlainObject } from '../core/segment/realType';
 import type { Mapping } from '../core/segment/mapping';
-import { History, type HistoryRecord, type MappingOutcome } from './history';
+import { messageProblems, type NormalizedMessage } from '../core/segment/normalize';
+import { prepareConfig, type PreparedMapping } from '../core/config/destinationConfig';
+import { History, type DeliveryAttempt, type HistoryRecord, type MappingOutcome } from './history';
+import type { HistoryFile } from './historyFile';
+import { TaskQueue } from './taskQueue';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** First backoff; doubles each attempt, plus up to the same again of random jitter. */
+  baseDelayMs: number;
+}
+
+/** Live sending retries like Segment's platform: 5xx except 501, 408, 423, 429, timeouts. */
+export const LIVE_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500 };
 
 export interface EmulatorConfig {
   /** Settings used when a request leaves them out (e.g. the served datafile's URL). */
   defaultSettings: Record<string, unknown>;
-  /** Full URL replacing Optimizely's Event API; undefined with `live` = the real endpoint. */
+  /** Full URL replacing Optimizely's Event API; ignored when `live`. */
   eventApiUrl?: string;
   gdprApiUrl?: string;
   /** Send to Optimizely's real endpoints. Off unless the user turns it on. */
   live: boolean;
+  /** Retry policy; defaults to `LIVE_RETRY_POLICY` when live, no retries otherwise. */
+  retry?: RetryPolicy;
   /** Opt-in datafile cache with ETag revalidation (Segment has none). */
   cacheDatafile?: boolean;
   historyLimit?: number;
+  historyFile?: HistoryFile;
+  /** The destination's mappings (validated); default: the single "Track Event" mapping. */
+  mappings?: PreparedMapping[];
+  /** When set, the tracking API requires this write key. */
+  writeKey?: string;
   transport?: HttpTransport;
+  log?: (message: string) => void;
+  /** Waits between retries (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class EmulatorService {
   readonly history: History;
   private readonly transport: HttpTransport;
   private readonly datafileCache?: DatafileCache;
+  /** Tracking-API messages run through their mappings here, a bounded number at a time. */
+  private readonly queue = new TaskQueue(8);
+  mappings: PreparedMapping[];
 
   constructor(readonly config: EmulatorConfig) {
-    this.history = new History(config.historyLimit);
+    this.history = new History(config.historyLimit, config.historyFile, config.log);
     this.transport = config.transport ?? fetchTransport;
     if (config.cacheDatafile) this.datafileCache = new DatafileCache();
+    this.mappings = config.mappings ?? prepareConfig({}).mappings;
   }
 
   /** Where the Event API request is posted. */
@@ -45,33 +76,39 @@ export class EmulatorService {
     return this.config.live ? GDPR_API_URL : (this.config.gdprApiUrl ?? GDPR_API_URL);
   }
 
+  get retryPolicy(): RetryPolicy | undefined {
+    return this.config.retry ?? (this.config.live ? LIVE_RETRY_POLICY : undefined);
+  }
+
   settingsFor(requestSettings: unknown): unknown {
     if (requestSettings === undefined) return { ...this.config.defaultSettings };
     if (!isPlainObject(requestSettings)) return requestSettings; // let validation explain what is wrong
     return { ...this.config.defaultSettings, ...requestSettings };
   }
 
-  secretsOf(settings: unknown): string[] {
-    const token = isPlainObject(settings) ? settings.accessToken : undefined;
-    return typeof token === 'string' ? [token] : [];
+  secrets(settings?: unknown): string[] {
+    const values = [this.config.defaultSettings.accessToken, isPlainObject(settings) ? settings.accessToken : undefined, this.config.writeKey];
+    return values.filter((value): value is string => typeof value === 'string' && value !== '');
   }
 
+  /** Segment's action-tester `/trackEvent`: one event, one mapping (defaults + overrides). */
   async trackEvent(input: { payload: unknown; settings?: unknown; mapping?: Mapping }, rawBody: string): Promise<{ result: TrackEventResult; record: HistoryRecord }> {
     const settings = this.settingsFor(input.settings);
-    const result = await runTrackEvent(
-      { event: input.payload, settings, mapping: input.mapping },
-      { transport: this.transport, eventApiUrl: this.eventApiTarget, datafileCache: this.datafileCache },
-    );
     const payload = isPlainObject(input.payload) ? input.payload : undefined;
     const record = this.history.add({
       route: 'trackEvent',
-      rawBody: redactText(rawBody, this.secretsOf(settings)),
+      rawBody: redactText(rawBody, this.secrets(settings)),
       message: input.payload,
+      type: typeof payload?.type === 'string' ? payload.type : undefined,
       event: typeof payload?.event === 'string' ? payload.event : undefined,
-      visitorId: result.payload?.userId,
-      status: result.status,
-      outcomes: [toOutcome('Track Event', result)],
+      status: 'received',
+      outcomes: [],
     });
+    const { result, outcome } = await this.deliver('Track Event', input.payload, settings, input.mapping);
+    record.visitorId = result.payload?.userId;
+    record.status = outcome.status;
+    record.outcomes = [outcome];
+    this.history.update(record);
     return { result, record };
   }
 
@@ -80,7 +117,7 @@ export class EmulatorService {
     const error: ErrorInfo = { name: 'IntegrationError', message: 'This action does not support batched requests.', code: 'NotImplemented', status: 501 };
     const record = this.history.add({
       route: 'trackEvent',
-      rawBody: redactText(rawBody, this.secretsOf(this.settingsFor(input.settings))),
+      rawBody: redactText(rawBody, this.secrets(this.settingsFor(input.settings))),
       message: input.payload,
       status: 'rejected',
       outcomes: [{ mapping: 'Track Event', status: 'rejected', exchanges: [], error }],
@@ -88,15 +125,87 @@ export class EmulatorService {
     return { error, record };
   }
 
+  /**
+   * Tracking API messages (already normalised): each becomes a record at once, then runs through every
+   * enabled mapping whose trigger matches. Resolves when all of them have been recorded (not delivered).
+   */
+  ingest(messages: { message: NormalizedMessage; rawBody: string }[]): HistoryRecord[] {
+    return messages.map(({ message, rawBody }) => {
+      const problems = messageProblems(message).map((text) => ({ pointer: '', message: text }));
+      const record = this.history.add({
+        route: 'tracking',
+        rawBody: redactText(rawBody, this.secrets()),
+        message,
+        type: message.type,
+        event: typeof message.event === 'string' ? message.event : undefined,
+        visitorId: visitorOf(message),
+        status: 'received',
+        outcomes: [],
+        problems,
+      });
+      this.queue.push(() => this.runMappings(record, message));
+      return record;
+    });
+  }
+
+  /** Resolves once every queued message has run through its mappings. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async runMappings(record: HistoryRecord, message: NormalizedMessage): Promise<void> {
+    const matching = this.mappings.filter((mapping) => mapping.enabled && mapping.matches(message));
+    const settings = this.settingsFor(undefined);
+    const outcomes: MappingOutcome[] = [];
+    for (const mapping of matching) {
+      const { outcome } = await this.deliver(mapping.name, message, settings, mapping.mapping);
+      outcomes.push(outcome);
+    }
+    record.outcomes = outcomes;
+    record.status = summarise(outcomes);
+    this.history.update(record);
+  }
+
+  /** Runs the destination once, or several times under the retry policy; every attempt is kept. */
+  private async deliver(name: string, event: unknown, settings: unknown, mapping: Mapping | undefined): Promise<{ result: TrackEventResult; outcome: MappingOutcome }> {
+    const policy = this.retryPolicy;
+    const attempts: DeliveryAttempt[] = [];
+    const sleep = this.config.sleep ?? defaultSleep;
+    let result: TrackEventResult;
+    for (let attempt = 1; ; attempt++) {
+      result = await runTrackEvent(
+        { event, settings, mapping },
+        { transport: this.transport, eventApiUrl: this.eventApiTarget, datafileCache: this.datafileCache },
+      );
+      attempts.push({ attempt, status: result.status, exchanges: result.exchanges, error: result.error });
+      const retry = policy && result.status === 'failed' && isRetryableStatus(result.error?.status) && attempt < policy.maxAttempts;
+      if (!retry) break;
+      const delay = policy.baseDelayMs * 2 ** (attempt - 1) + Math.floor(Math.random() * policy.baseDelayMs);
+      attempts[attempts.length - 1].retryInMs = delay;
+      await sleep(delay);
+    }
+    const outcome: MappingOutcome = {
+      mapping: name,
+      status: result.status,
+      payload: result.payload ?? result.mapped,
+      eventApiRequest: result.eventApiRequest,
+      exchanges: attempts.flatMap((a) => a.exchanges),
+      error: result.error,
+      ...(attempts.length > 1 ? { attempts } : {}),
+    };
+    return { result, outcome };
+  }
+
   async deleteUser(input: { payload?: unknown; settings?: unknown }, rawBody: string) {
     const settings = this.settingsFor(input.settings);
     const result = await runDelete(settings, { transport: this.transport, gdprApiUrl: this.gdprApiTarget });
+    const status = result.ok ? 'sent' : 'failed';
     this.history.add({
       route: 'delete',
-      rawBody: redactText(rawBody, this.secretsOf(settings)),
+      rawBody: redactText(rawBody, this.secrets(settings)),
       message: input.payload,
-      status: result.ok ? 'sent' : 'failed',
-      outcomes: [{ mapping: 'onDelete', status: result.ok ? 'sent' : 'failed', exchanges: result.exchanges, error: result.error }],
+      status,
+      outcomes: [{ mapping: 'onDelete', status, exchanges: result.exchanges, error: result.error }],
     });
     return result;
   }
@@ -104,11 +213,12 @@ export class EmulatorService {
   async authenticate(settingsInput: unknown, rawBody: string) {
     const settings = this.settingsFor(settingsInput);
     const result = await runAuthenticate(settings, { transport: this.transport });
+    const status = result.ok ? 'ok' : 'failed';
     this.history.add({
       route: 'authenticate',
-      rawBody: redactText(rawBody, this.secretsOf(settings)),
-      status: result.ok ? 'ok' : 'failed',
-      outcomes: [{ mapping: 'testAuthentication', status: result.ok ? 'ok' : 'failed', exchanges: result.exchanges, error: result.error }],
+      rawBody: redactText(rawBody, this.secrets(settings)),
+      status,
+      outcomes: [{ mapping: 'testAuthentication', status, exchanges: result.exchanges, error: result.error }],
     });
     return result;
   }
@@ -116,23 +226,33 @@ export class EmulatorService {
   async eventKeyChoices(settingsInput: unknown, rawBody: string) {
     const settings = this.settingsFor(settingsInput);
     const { result, exchanges } = await runEventKeyChoices(settings, { transport: this.transport });
+    const status = result.error ? 'failed' : 'ok';
     this.history.add({
       route: 'trackEvent/eventKey',
-      rawBody: redactText(rawBody, this.secretsOf(settings)),
-      status: result.error ? 'failed' : 'ok',
-      outcomes: [{ mapping: 'eventKey', status: result.error ? 'failed' : 'ok', exchanges }],
+      rawBody: redactText(rawBody, this.secrets(settings)),
+      status,
+      outcomes: [{ mapping: 'eventKey', status, exchanges }],
     });
     return result;
   }
+
+  /** Graceful shutdown: lets queued messages finish, then flushes the history file. */
+  async close(): Promise<void> {
+    await this.queue.idle();
+    await this.history.close();
+  }
 }
 
-function toOutcome(name: string, result: TrackEventResult): MappingOutcome {
-  return {
-    mapping: name,
-    status: result.status,
-    payload: result.payload ?? result.mapped,
-    eventApiRequest: result.eventApiRequest,
-    exchanges: result.exchanges,
-    error: result.error,
-  };
+function visitorOf(message: Record<string, unknown>): string | undefined {
+  const id = message.userId ?? message.anonymousId;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/** One status for a record: the worst outcome wins; no matching mapping is `skipped`. */
+function summarise(outcomes: MappingOutcome[]): HistoryRecord['status'] {
+  if (outcomes.length === 0) return 'skipped';
+  for (const status of ['failed', 'rejected', 'previewed', 'sent'] as const) {
+    if (outcomes.some((outcome) => outcome.status === status)) return status;
+  }
+  return outcomes[0].status;
 }

@@ -88,8 +88,14 @@ function cleanValue(value: unknown, schema: JsonSchema | undefined): unknown {
   return value;
 }
 
+/** actions-core's `validateSchema(…, {exempt: ['dynamicAuthSettings']})`: put back after removeAdditional. */
+const EXEMPT_FIELDS = ['dynamicAuthSettings'];
+
 function runValidator(validate: ValidateFunction, data: Record<string, unknown>, status?: number): void {
-  if (validate(data) || !validate.errors) return;
+  const exempted = EXEMPT_FIELDS.map((key) => [key, data[key]] as const);
+  const valid = validate(data);
+  for (const [key, value] of exempted) if (value !== undefined) data[key] = value;
+  if (valid || !validate.errors) return;
   // Reuse Segment's own message formatter so every text is the one Segment shows.
   const human = new HumanAjvError(validate.errors, { includeOriginalError: true });
   const problems: FieldProblem[] = [];

@@ -99,6 +99,7 @@ export async function runTrackEvent(input: TrackEventInput, context: TrackEventC
     const payload = removeEmptyValues(mappedEvent);
     validateTrackEventPayload(payload);
     result.payload = payload as unknown as TrackEventPayload;
+    resolveAudienceMembership(input.event);
     await perform(result, result.payload, settings, client, context);
   } catch (error) {
     result.error = toErrorInfo(error);
@@ -140,6 +141,24 @@ async function perform(
     body,
   });
   result.status = 'sent';
+}
+
+/**
+ * actions-core's `Action.execute` resolves Engage audience membership from the raw event after validation
+ * and before `perform` (`engageAudienceMembership` destructures
+ * `{context: {personas: {computation_class = '', computation_key = ''} = {}} = {}} = rawData`). This
+ * destination ignores the result, but the destructuring throws when `context` or `context.personas` is
+ * `null` (defaults only replace `undefined`), so such an event fails with this TypeError and no HTTP call.
+ * The messages are V8's for that exact pattern.
+ */
+function resolveAudienceMembership(rawData: unknown): void {
+  if (!rawData) return;
+  const context = (rawData as { context?: unknown }).context;
+  if (context === null) throw new TypeError("Cannot destructure property 'personas' of '{}' as it is null.");
+  if (context === undefined) return;
+  if ((context as { personas?: unknown }).personas === null) {
+    throw new TypeError("Cannot read properties of null (reading 'computation_class')");
+  }
 }
 
 /** Errors that mean "Segment would not send this" rather than "a request failed". */

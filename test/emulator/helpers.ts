@@ -1,0 +1,226 @@
+/**
+ * Shared pieces of the emulator tests: real local HTTP servers that stand in for Optimizely's CDN (datafile)
+ * and Event API, a small JSON client that checks every answer for leaked stack frames, and the reference
+ * input/output of spec/segment-destination.md §6.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const MOCK_DATAFILE_PATH = path.join(REPO_ROOT, 'test', 'fixtures', 'datafiles', 'segment-actions-mock-datafile.json');
+export const MOCK_DATAFILE_TEXT = fs.readFileSync(MOCK_DATAFILE_PATH, 'utf8');
+export const DEACTIVATED_BODY = '// This Optimizely project has been deactivated. Visit app.optimizely.com to activate it.';
+
+/** The spec's main example (§6): the exact Event API body, 390 bytes. */
+export const MAIN_EXAMPLE_BODY =
+  '{"account_id":"18269245474","anonymize_ip":true,"client_name":"Segment","enrich_decisions":true,"visitors":[{"snapshots":[{"events":[{"entity_id":"22020998834","timestamp":1704721970212,"uuid":"msg-0001","key":"Product List Clicked","revenue":1000,"tags":{}}],"decisions":[]}],"visitor_id":"user1234","attributes":[{"entity_id":"18531090301","key":"test","value":"test","type":"custom"}]}]}';
+
+/** The Segment track event that produces MAIN_EXAMPLE_BODY with the mock datafile. */
+export function mainExampleEvent(): Record<string, unknown> {
+  return {
+    type: 'track',
+    event: 'Product List Clicked',
+    userId: 'user1234',
+    messageId: 'msg-0001',
+    timestamp: '2024-01-08T13:52:50.212Z',
+    properties: { revenue: 1000 },
+    context: { traits: { test: 'test' } },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Local servers
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface LocalServer {
+  url: string;
+  received: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+type Handler = (request: ReceivedRequest, res: http.ServerResponse) => void;
+
+async function startLocalServer(handler: Handler): Promise<LocalServer> {
+  const received: ReceivedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      received.push(request);
+      handler(request, res);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * A CDN stand-in. Paths:
+ * `/datafile.json` the mock datafile as application/json; `/datafile.txt` the same text as text/plain;
+ * `/deactivated.json` Optimizely's deactivated-project body (200); `/forbidden.json` 403; anything else 404.
+ */
+export function startDatafileServer(): Promise<LocalServer> {
+  return startLocalServer((request, res) => {
+    switch (request.path) {
+      case '/datafile.json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(MOCK_DATAFILE_TEXT);
+        return;
+      case '/datafile.txt':
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(MOCK_DATAFILE_TEXT);
+        return;
+      case '/deactivated.json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(DEACTIVATED_BODY);
+        return;
+      case '/forbidden.json':
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        res.end('<Error><Code>AccessDenied</Code></Error>');
+        return;
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('no such datafile');
+    }
+  });
+}
+
+/** Secret-looking response header the Event API stand-in sets: the emulator must show it redacted. */
+export const EVENT_API_COOKIE = 'logx-session=s3cr3t-cookie-value';
+
+/**
+ * An Event API / GDPR API stand-in, recording every body. Paths:
+ * `/ok/v1/events` 204 (with a request id and a cookie); `/bad/v1/events` 400; `/boom/v1/events` 500;
+ * `/gdpr/v2/subject-access-requests` 200 JSON that echoes the Authorization header (to prove the emulator
+ * redacts what a server sends back, too).
+ */
+export function startEventApiServer(): Promise<LocalServer> {
+  return startLocalServer((request, res) => {
+    switch (request.path) {
+      case '/ok/v1/events':
+        res.writeHead(204, { 'x-request-id': 'req-42', 'set-cookie': EVENT_API_COOKIE });
+        res.end();
+        return;
+      case '/bad/v1/events':
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end('{"error":"invalid batch"}');
+        return;
+      case '/boom/v1/events':
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('logx exploded');
+        return;
+      case '/gdpr/v2/subject-access-requests':
+        res.writeHead(200, { 'content-type': 'application/json', 'x-echo-authorization': String(request.headers.authorization) });
+        res.end(JSON.stringify({ id: 'sar-1', status: 'PENDING', echoedAuthorization: request.headers.authorization }));
+        return;
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('unknown path');
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body (undefined when it is empty). */
+  json: unknown;
+}
+
+/** Asserts that an answer carries no stack trace (no `    at ` frames, no `stack` key). */
+export function assertNoStackTrace(text: string): void {
+  assert.ok(!text.includes('    at '), `answer contains a stack frame: ${text.slice(0, 500)}`);
+  assert.ok(!/\bat [^\s]+ \(.*:\d+:\d+\)/.test(text), `answer contains a stack frame: ${text.slice(0, 500)}`);
+  assert.ok(!text.includes('"stack"'), `answer contains a stack: ${text.slice(0, 500)}`);
+}
+
+/** Sends a request and reads the whole answer; every answer is checked for stack traces. */
+export async function send(
+  url: string,
+  options: { method?: string; json?: unknown; body?: string | Blob; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  let body: string | Blob | undefined = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await response.text();
+  assertNoStackTrace(text);
+  return { status: response.status, headers: response.headers, text, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+export function postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(url, { method: 'POST', json, headers });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Answer shapes (Segment's action-tester protocol)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface TesterExchange {
+  request: { url: string; method: string; headers: Record<string, string>; body: string };
+  response: { statusCode: number; statusMessage: string; headers: Record<string, string>; body: string } | null;
+  error?: string;
+}
+
+export interface TesterRequestError {
+  requestError: true;
+  statusCode: number;
+  name: string;
+  message: string;
+  code?: string;
+  fields?: Record<string, string>;
+}
+
+export function asExchanges(answer: Answer): TesterExchange[] {
+  assert.equal(answer.status, 200, answer.text);
+  assert.ok(Array.isArray(answer.json), answer.text);
+  const list = answer.json as TesterExchange[];
+  for (const item of list) assert.ok(!('requestError' in item), `expected exchanges, got an error: ${answer.text}`);
+  return list;
+}
+
+/** The single error entry of an error answer (HTTP 200, a list of one `requestError`). */
+export function asRequestError(answer: Answer): TesterRequestError {
+  assert.equal(answer.status, 200, answer.text);
+  assert.ok(Array.isArray(answer.json), answer.text);
+  const list = answer.json as TesterRequestError[];
+  assert.equal(list.length, 1, answer.text);
+  assert.equal(list[0].requestError, true, answer.text);
+  return list[0];
+}
