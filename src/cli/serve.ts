@@ -1,9 +1,12 @@
 /** `serve`: runs the emulator until interrupted, printing where it listens and a ready-to-paste curl. */
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server';
-import { isLoopbackHost, parsePort, parseUrlOption } from './args';
+import { isLoopbackHost, parsePort, parseUrlOption, UsageError } from './args';
+import { readJsonFile } from './jsonFile';
+import type { DestinationConfig } from '../core/config/destinationConfig';
 
-export const SERVE_USAGE = `serve [--port N] [--host H] [--datafile PATH|URL] [--event-api-url URL] [--gdpr-api-url URL] [--live] [--account-id ID] [--cache-datafile]`;
+export const SERVE_USAGE = `serve [--port N] [--host H] [--datafile PATH|URL] [--config FILE] [--write-key KEY] [--data-dir DIR]
+        [--history-limit N] [--event-api-url URL] [--gdpr-api-url URL] [--live] [--account-id ID] [--cache-datafile]`;
 
 export async function serveCommand(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<() => Promise<void>> {
   const { values } = parseArgs({
@@ -17,11 +20,29 @@ export async function serveCommand(argv: string[], out: (line: string) => void, 
       live: { type: 'boolean', default: false },
       'account-id': { type: 'string' },
       'cache-datafile': { type: 'boolean', default: false },
+      config: { type: 'string' },
+      'write-key': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'history-limit': { type: 'string' },
     },
     strict: true,
   });
   const host = values.host ?? '127.0.0.1';
+  const config = (values.config ? readJsonFile(values.config, 'config') : {}) as DestinationConfig;
+  if (values['write-key'] !== undefined) {
+    if (values['write-key'] === '') throw new UsageError('--write-key must not be empty.');
+    if (config && typeof config === 'object') config.writeKey = values['write-key'];
+  }
+  const historyLimit = values['history-limit'] === undefined ? undefined : Number(values['history-limit']);
+  if (historyLimit !== undefined && (!Number.isInteger(historyLimit) || historyLimit < 1)) {
+    throw new UsageError(`--history-limit must be a whole number of at least 1, got ${JSON.stringify(values['history-limit'])}.`);
+  }
   const emulator = await startEmulator({
+    config,
+    configSource: values.config,
+    dataDir: values['data-dir'] ?? '.segment-optimizely',
+    historyLimit,
+    accessToken: process.env.OPTIMIZELY_ACCESS_TOKEN || undefined,
     host,
     port: parsePort(values.port, 8787),
     datafile: values.datafile,
@@ -37,6 +58,8 @@ export async function serveCommand(argv: string[], out: (line: string) => void, 
   const settings = emulator.service.config.defaultSettings;
   out(`datafile: ${settings.dataFileUrl ?? '(none: pass settings.dataFileUrl in each request, or start with --datafile)'}`);
   out(`event api: ${emulator.service.eventApiTarget}${values.live ? '  (LIVE: events go to Optimizely)' : ''}`);
+  out(`tracking api: ${emulator.url}/v1/batch (point analytics-node's host here)${emulator.service.config.writeKey ? ', write key required' : ''}`);
+  out(`history: ${emulator.service.history.size} records loaded, GET ${emulator.url}/api/events`);
   const example = {
     payload: {
       type: 'track',

@@ -4,6 +4,9 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isPlainObject } from '../core/segment/realType';
+import { redactText } from '../core/http/redact';
+import type { HistoryRoute } from './history';
+import type { EmulatorService } from './service';
 
 interface RawBodyRequest extends Request {
   rawBody?: string;
@@ -36,20 +39,44 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.status(status).json(body);
 }
 
-/** The request must carry a JSON object: answers 415 / 400 itself and returns undefined otherwise. */
-export function requireJsonObject(req: Request, res: Response): Record<string, unknown> | undefined {
+const ROUTE_OF_PATH: Record<string, HistoryRoute> = {
+  '/trackEvent': 'trackEvent',
+  '/trackEvent/eventKey': 'trackEvent/eventKey',
+  '/authenticate': 'authenticate',
+  '/delete': 'delete',
+  '/v1/events': 'eventApi',
+  '/v2/subject-access-requests': 'gdpr',
+};
+
+/**
+ * Records a request refused before any handler ran (bad JSON, wrong content-type, too large), so that
+ * nothing a user sent disappears without a trace. Very large bodies are kept as their first 2 KB.
+ */
+export function recordRefusal(service: EmulatorService, req: Request, message: string, rawBody?: string): void {
+  const route = ROUTE_OF_PATH[req.path] ?? (req.path.startsWith('/v1/') ? 'tracking' : undefined);
+  if (!route) return; // unknown routes and GETs carry no message to keep
+  const text = rawBody ?? (req as RawBodyRequest).rawBody ?? '';
+  service.history.add({
+    route,
+    rawBody: redactText(text.length > 65_536 ? `${text.slice(0, 2048)}… (${Buffer.byteLength(text)} bytes)` : text, service.secrets()),
+    status: 'rejected',
+    outcomes: [],
+    problems: [{ pointer: '', message }],
+  });
+}
+
+/** The request must carry a JSON object: answers 415 / 400 itself (and records it) and returns undefined otherwise. */
+export function requireJsonObject(req: Request, res: Response, service: EmulatorService): Record<string, unknown> | undefined {
   if (!req.is(['application/json', 'application/*+json', 'text/json'])) {
-    sendError(
-      res,
-      415,
-      'unsupported_media_type',
-      `${req.method} ${req.path} needs a JSON body, got content-type ${JSON.stringify(req.get('content-type') ?? '(none)')}.`,
-      "Send the header 'Content-Type: application/json'.",
-    );
+    const message = `${req.method} ${req.path} needs a JSON body, got content-type ${JSON.stringify(req.get('content-type') ?? '(none)')}.`;
+    recordRefusal(service, req, message, '');
+    sendError(res, 415, 'unsupported_media_type', message, "Send the header 'Content-Type: application/json'.");
     return undefined;
   }
   if (!isPlainObject(req.body)) {
-    sendError(res, 400, 'invalid_body', `${req.method} ${req.path} needs a JSON object, got ${Array.isArray(req.body) ? 'an array' : typeof req.body}.`);
+    const message = `${req.method} ${req.path} needs a JSON object, got ${Array.isArray(req.body) ? 'an array' : typeof req.body}.`;
+    recordRefusal(service, req, message);
+    sendError(res, 400, 'invalid_body', message);
     return undefined;
   }
   return req.body;
@@ -63,20 +90,24 @@ interface BodyParserError extends Error {
   body?: string;
 }
 
-/** Turns body-parser failures into specific answers; anything else becomes a 500 without internals. */
-export function errorHandler(log: (message: string) => void) {
+/** Turns body-parser failures into specific answers (and records them); anything else becomes a 500 without internals. */
+export function errorHandler(service: EmulatorService, log: (message: string) => void) {
   return (error: BodyParserError, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
+    const refuse = (status: number, code: string, message: string, fix: string, rawBody?: string) => {
+      recordRefusal(service, req, message, rawBody);
+      sendError(res, status, code, message, fix);
+    };
     switch (error.type) {
       case 'entity.parse.failed':
-        sendError(res, 400, 'malformed_json', `The body of ${req.method} ${req.path} is not valid JSON: ${error.message}.`, 'Check the JSON near that position (quotes, commas, brackets).');
+        refuse(400, 'malformed_json', `The body of ${req.method} ${req.path} is not valid JSON: ${error.message}.`, 'Check the JSON near that position (quotes, commas, brackets).', error.body);
         return;
       case 'entity.too.large':
-        sendError(res, 413, 'body_too_large', `The body of ${req.method} ${req.path} is ${error.length} bytes; the limit for this route is ${error.limit} bytes.`, 'Send a smaller body (split a batch).');
+        refuse(413, 'body_too_large', `The body of ${req.method} ${req.path} is ${error.length} bytes; the limit for this route is ${error.limit} bytes.`, 'Send a smaller body (split a batch).', `(${error.length} bytes, not kept)`);
         return;
       case 'encoding.unsupported':
       case 'charset.unsupported':
-        sendError(res, 415, 'unsupported_encoding', error.message, 'Send UTF-8 JSON.');
+        refuse(415, 'unsupported_encoding', error.message, 'Send UTF-8 JSON.', '');
         return;
       case 'request.aborted':
         return;

@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createEmulatorApp } from './app';
-import { EmulatorService } from './service';
+import { EmulatorService, type RetryPolicy } from './service';
+import { HistoryFile } from './historyFile';
 import { datafileNameFor, type ServedDatafile } from './routes/datafiles';
+import { prepareConfig, type DestinationConfig } from '../core/config/destinationConfig';
 import type { HttpTransport } from '../core/http/types';
 
 export interface EmulatorOptions {
@@ -22,12 +24,22 @@ export interface EmulatorOptions {
   gdprApiUrl?: string;
   /** Send to Optimizely's real endpoints. */
   live?: boolean;
+  retry?: RetryPolicy;
   /** Default `accountId` setting (else the local datafile's accountId). */
   accountId?: string;
-  cacheDatafile?: boolean;
+  /** The personal access token (from SecretStorage or the environment; never from settings files). */
+  accessToken?: string;
+  /** The destination configuration (settings, write key, mappings); validated before anything starts. */
+  config?: DestinationConfig;
+  /** Where it came from, for error messages. */
+  configSource?: string;
+  /** Directory of `history.jsonl`; no persistence when undefined. */
+  dataDir?: string;
   historyLimit?: number;
+  cacheDatafile?: boolean;
   transport?: HttpTransport;
   log?: (message: string) => void;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningEmulator {
@@ -37,6 +49,7 @@ export interface RunningEmulator {
   service: EmulatorService;
   /** The URL of the served datafile, when a local file was given. */
   datafileUrl?: string;
+  /** Stops accepting requests, lets queued messages finish, flushes the history file. */
   close(): Promise<void>;
 }
 
@@ -47,8 +60,10 @@ export function isUrl(value: string): boolean {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
+  // Refuse a bad configuration before anything binds or is written.
+  const { config, mappings } = prepareConfig(options.config ?? {}, options.configSource);
   const served: ServedDatafile[] = [];
-  let accountId = options.accountId;
+  let accountId = options.accountId ?? config.settings?.accountId;
   if (options.datafile && !isUrl(options.datafile)) {
     const path = resolvePath(options.datafile);
     served.push({ name: datafileNameFor(path), path });
@@ -57,28 +72,47 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const service = new EmulatorService({
     defaultSettings: {},
     live: options.live ?? false,
+    retry: options.retry,
     cacheDatafile: options.cacheDatafile,
     historyLimit: options.historyLimit,
+    historyFile: options.dataDir ? HistoryFile.inDirectory(resolvePath(options.dataDir)) : undefined,
+    mappings,
+    writeKey: config.writeKey,
     transport: options.transport,
+    log,
+    sleep: options.sleep,
   });
-  const app = createEmulatorApp(service, { datafiles: served, log });
-  const server = await listen(app, options.port ?? 8787, host);
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let boundPort = 0;
+  const app = createEmulatorApp(service, { datafiles: served, log, identity: { host, port: () => boundPort } });
+  let server: Server;
+  try {
+    server = await listen(app, options.port ?? 8787, host);
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  boundPort = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const datafileUrl = served.length > 0 ? `${url}/datafiles/${served[0].name}.json` : options.datafile;
+  const dataFileSetting = config.settings?.dataFileUrl ?? datafileUrl;
+  const accessToken = options.accessToken ?? config.settings?.accessToken;
   service.config.defaultSettings = {
     accountId: accountId ?? '0',
-    ...(datafileUrl ? { dataFileUrl: datafileUrl } : {}),
+    ...(dataFileSetting ? { dataFileUrl: dataFileSetting } : {}),
+    ...(accessToken ? { accessToken } : {}),
   };
   service.config.eventApiUrl = options.eventApiUrl ?? `${url}/v1/events`;
   service.config.gdprApiUrl = options.gdprApiUrl ?? `${url}/v2/subject-access-requests`;
   return {
     url,
     host,
-    port,
+    port: boundPort,
     service,
     datafileUrl: served.length > 0 ? datafileUrl : undefined,
-    close: () => close(server),
+    close: async () => {
+      await closeServer(server);
+      await service.close();
+    },
   };
 }
 
@@ -107,9 +141,11 @@ function listen(app: ReturnType<typeof createEmulatorApp>, port: number, host: s
   });
 }
 
-function close(server: Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    server.closeAllConnections();
+    server.closeIdleConnections();
+    // Streams (SSE) never end by themselves; give in-flight requests a moment, then cut the rest.
+    setTimeout(() => server.closeAllConnections(), 500).unref();
   });
 }

@@ -5,7 +5,7 @@
  */
 import { runTrackEvent, runDelete, runAuthenticate, runEventKeyChoices, DatafileCache, EVENT_API_URL, GDPR_API_URL, isRetryableStatus } from '../core/destination';
 import type { ErrorInfo, TrackEventResult } from '../core/destination';
-import type { HttpTransport } from '../core/http/types';
+import type { Exchange, HttpTransport } from '../core/http/types';
 import { fetchTransport } from '../core/http/fetchTransport';
 import { redactText } from '../core/http/redact';
 import { isPlainObject } from '../core/segment/realType';
@@ -189,9 +189,9 @@ export class EmulatorService {
       status: result.status,
       payload: result.payload ?? result.mapped,
       eventApiRequest: result.eventApiRequest,
-      exchanges: attempts.flatMap((a) => a.exchanges),
+      exchanges: compactExchanges(attempts.flatMap((a) => a.exchanges)),
       error: result.error,
-      ...(attempts.length > 1 ? { attempts } : {}),
+      ...(attempts.length > 1 ? { attempts: attempts.map((a) => ({ ...a, exchanges: compactExchanges(a.exchanges) })) } : {}),
     };
     return { result, outcome };
   }
@@ -241,6 +241,23 @@ export class EmulatorService {
     await this.queue.idle();
     await this.history.close();
   }
+}
+
+/** Datafile bodies larger than this are not repeated in every history record. */
+const MAX_KEPT_RESPONSE_BYTES = 4_096;
+
+/**
+ * The datafile GET answer is the same tens of kilobytes for every event; keeping it in each record would
+ * make the history's memory and file grow by that much per event. Large GET bodies are replaced by a
+ * note with their size and ETag (the datafile itself is one GET away).
+ */
+function compactExchanges(exchanges: Exchange[]): Exchange[] {
+  return exchanges.map((exchange) => {
+    const response = exchange.response;
+    if (!response || exchange.request.method !== 'GET' || response.body.length <= MAX_KEPT_RESPONSE_BYTES) return exchange;
+    const etag = response.headers.etag ? `, ETag ${response.headers.etag}` : '';
+    return { ...exchange, response: { ...response, body: `(${Buffer.byteLength(response.body)} bytes${etag}; not kept in history — GET ${exchange.request.url} to see it)` } };
+  });
 }
 
 function visitorOf(message: Record<string, unknown>): string | undefined {

@@ -12,6 +12,8 @@ export interface FetchedDatafile {
   content: string;
   /** Parsed JSON when the content-type contains `application/json` and the text parses; else the text. */
   data: unknown;
+  /** Whether `content` is JSON text at all (Segment's deactivated-project check), known without re-parsing. */
+  isJson: boolean;
   response: HttpResponse;
   /** True when the answer came from the cache after a 304. */
   fromCache: boolean;
@@ -47,29 +49,45 @@ export class DatafileCache {
 }
 
 export function parseDatafileResponse(response: HttpResponse): unknown {
+  return readDatafileResponse(response).data;
+}
+
+/**
+ * actions-core's prepare-response hook (a case-sensitive `includes`, parse errors swallowed) plus the
+ * destination's `isValidJson(content)`, sharing one parse when the content-type says JSON.
+ */
+function readDatafileResponse(response: HttpResponse): { data: unknown; isJson: boolean } {
   const content = response.body;
-  // actions-core's prepare-response hook: a case-sensitive `includes`, parse errors swallowed.
   if ((response.headers['content-type'] ?? '').includes('application/json')) {
     try {
-      return JSON.parse(content);
+      return { data: JSON.parse(content), isJson: true };
     } catch {
-      return undefined;
+      return { data: undefined, isJson: false };
     }
   }
-  return content;
+  return { data: content, isJson: isJsonText(content) };
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function fetchDatafile(client: RecordingClient, url: string, cache?: DatafileCache): Promise<FetchedDatafile> {
   if (cache) {
     const response = await client.request(url, { headers: cache.conditionalHeaders(url), throwHttpErrors: false });
     const cached = response.status === 304 ? cache.lookup(url) : undefined;
-    if (cached) return { content: cached.body, data: parseDatafileResponse(cached), response: cached, fromCache: true };
+    if (cached) return { content: cached.body, ...readDatafileResponse(cached), response: cached, fromCache: true };
     // Not a usable 304: ask again without validators so errors and bodies are exactly Segment's.
     if (response.status === 304) cache.clear();
     const fresh = response.status === 304 ? await client.request(url) : client.ensureOk(response);
     cache.store(url, fresh);
-    return { content: fresh.body, data: parseDatafileResponse(fresh), response: fresh, fromCache: false };
+    return { content: fresh.body, ...readDatafileResponse(fresh), response: fresh, fromCache: false };
   }
   const response = await client.request(url);
-  return { content: response.body, data: parseDatafileResponse(response), response, fromCache: false };
+  return { content: response.body, ...readDatafileResponse(response), response, fromCache: false };
 }

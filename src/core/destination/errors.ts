@@ -3,6 +3,8 @@
  * `@segment/actions-core`, so an emulator answer can be compared with Segment's word for word.
  */
 
+import { STATUS_CODES } from 'http';
+
 export const ErrorCodes = {
   PAYLOAD_VALIDATION_FAILED: 'PAYLOAD_VALIDATION_FAILED',
   PROJECT_DEACTIVATED: 'PROJECT_DEACTIVATED',
@@ -39,10 +41,20 @@ export class InvalidAuthenticationError extends DestinationError {
   }
 }
 
-/** A non-2xx answer: the message is the HTTP status text (`Not Found`), the status the HTTP status. */
+/**
+ * A non-2xx answer: the message is the HTTP status text (`Not Found`), the status the HTTP status.
+ * Segment's fetch (node-fetch) replaces a missing reason phrase (HTTP/2, terse servers) with Node's
+ * standard text (`statusText || STATUS_CODES[status]`), and the request client falls back to the status
+ * number only when there is none (`statusText ?? String(status)`). `statusText` keeps node-fetch's value
+ * (undefined when neither exists), which the `eventKey` dynamic field reports.
+ */
 export class HTTPError extends DestinationError {
+  readonly statusText: string | undefined;
+
   constructor(status: number, statusText: string) {
-    super(statusText || String(status), undefined, status);
+    const text = statusText || STATUS_CODES[status];
+    super(text ?? String(status), undefined, status);
+    this.statusText = text;
   }
 }
 

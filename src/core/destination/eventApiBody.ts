@@ -17,33 +17,33 @@ export type DatafileLike = Record<string, unknown>;
 
 /**
  * lodash `reduceRight(collection, (map, item) => Object.assign(map, {[item.key]: item}), {})`: the
- * FIRST item with a key wins. Arrays, strings and plain objects are walked like lodash walks them.
+ * FIRST item with a key wins. Arrays, strings, array-likes and plain objects are walked like lodash walks
+ * them (lazily, from the last index down), so an array-like with a huge `length` fails on its first
+ * missing item exactly as in Segment instead of being materialised.
  */
 export function keyMapFirstWins(collection: unknown): Record<string, unknown> {
-  const items = collectionValues(collection);
   const map: Record<string, unknown> = {};
-  for (let index = items.length - 1; index >= 0; index--) {
-    // `curr.key` on a null item throws the same TypeError Segment's destination throws. Object.assign
-    // copies the own property `[item.key]`, which for `__proto__` replaces the prototype exactly as in
-    // Segment; going through Object.assign reproduces that too.
-    const item = items[index] as { key: unknown };
-    Object.assign(map, { [String(item.key)]: item });
+  // `curr.key` on a null/undefined item throws the same TypeError Segment's destination throws.
+  // Object.assign copies the own property `[item.key]`, which for `__proto__` replaces the prototype
+  // exactly as in Segment; going through Object.assign reproduces that too.
+  const add = (item: unknown) => Object.assign(map, { [String((item as { key: unknown }).key)]: item });
+  if (collection == null) return map;
+  const iterable = Object(collection) as Record<string | number, unknown>;
+  if (isArrayLike(collection)) {
+    for (let index = (collection as { length: number }).length - 1; index >= 0; index--) add(iterable[index]);
+    return map;
   }
+  // lodash `baseForOwnRight`: own enumerable keys (none for numbers and booleans), last key first.
+  const keys = Object.keys(iterable);
+  for (let index = keys.length - 1; index >= 0; index--) add(iterable[keys[index]]);
   return map;
 }
 
-function collectionValues(collection: unknown): unknown[] {
-  if (collection == null) return [];
-  if (Array.isArray(collection)) return collection;
-  if (typeof collection === 'string') return Array.from({ length: collection.length }, (_, i) => collection[i]);
-  if (typeof collection === 'object') {
-    const length = (collection as { length?: unknown }).length;
-    if (typeof length === 'number' && Number.isInteger(length) && length >= 0) {
-      return Array.from({ length }, (_, i) => (collection as Record<number, unknown>)[i]);
-    }
-    return Object.values(collection);
-  }
-  return [];
+/** lodash `isArrayLike`: a non-function with `isLength(value.length)` (integer, 0 … MAX_SAFE_INTEGER). */
+function isArrayLike(value: unknown): boolean {
+  if (value == null || typeof value === 'function') return false;
+  const length = (value as { length?: unknown }).length;
+  return typeof length === 'number' && length > -1 && length % 1 === 0 && length <= Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -147,11 +147,3 @@ export function serializeEventBatch(batch: Record<string, unknown>): string {
   return JSON.stringify(batch);
 }
 
-export function isJsonText(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -18,6 +18,19 @@ export interface RequestOptions {
   throwHttpErrors?: boolean;
 }
 
+/**
+ * The secrets to redact for these settings: the access token as it is sent, i.e. after ajv's coercion
+ * (numbers and booleans become strings, a one-item array its item); nothing for other shapes.
+ */
+export function settingsSecrets(settings: unknown): string[] {
+  if (settings === null || typeof settings !== 'object') return [];
+  const raw = (settings as { accessToken?: unknown }).accessToken;
+  const token = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+  if (typeof token === 'string') return [token];
+  if (typeof token === 'number' || typeof token === 'boolean') return [String(token)];
+  return [];
+}
+
 export class RecordingClient {
   readonly exchanges: Exchange[] = [];
 

@@ -4,7 +4,7 @@
  */
 import { GDPR_API_URL } from './definition';
 import { InvalidAuthenticationError, HTTPError, toErrorInfo, type ErrorInfo } from './errors';
-import { RecordingClient } from './http';
+import { RecordingClient, settingsSecrets } from './http';
 import { parseDatafileResponse } from './datafileFetch';
 import { assertSettings } from './trackEvent';
 import { isPlainObject } from '../segment/realType';
@@ -18,8 +18,7 @@ export interface EntryPointResult<T = unknown> {
 }
 
 function clientFor(settings: unknown, transport: HttpTransport): RecordingClient {
-  const secrets = isPlainObject(settings) ? [settings.accessToken as string | undefined] : [];
-  return new RecordingClient(transport, secrets);
+  return new RecordingClient(transport, settingsSecrets(settings));
 }
 
 /** `onDelete`: the subject's ids are ignored; Segment sends the account id as the identifier. */
@@ -81,7 +80,7 @@ export async function runEventKeyChoices(
     return {
       result: {
         choices: [],
-        error: { message: error instanceof HTTPError ? error.message : 'Unknown error', code: `${status ?? 'Unknown code'}` },
+        error: { message: (error instanceof HTTPError ? error.statusText : undefined) ?? 'Unknown error', code: `${status ?? 'Unknown code'}` },
       },
       exchanges: client.exchanges,
     };

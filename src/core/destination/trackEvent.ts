@@ -6,9 +6,9 @@
 import { defaultMapping, EVENT_API_URL, type DestinationSettings, type TrackEventPayload } from './definition';
 import { PayloadValidationError, IntegrationError, ErrorCodes, toErrorInfo, type ErrorInfo, DestinationError } from './errors';
 import { removeEmptyValues, validateSettings, validateTrackEventPayload } from './schema';
-import { buildEventBatch, getEventId, isJsonText, serializeEventBatch } from './eventApiBody';
+import { buildEventBatch, getEventId, serializeEventBatch } from './eventApiBody';
 import { fetchDatafile, type DatafileCache } from './datafileFetch';
-import { RecordingClient } from './http';
+import { RecordingClient, settingsSecrets } from './http';
 import { transform, type Mapping } from '../segment/mapping';
 import { isPlainObject } from '../segment/realType';
 import type { Exchange, HttpTransport } from '../http/types';
@@ -89,8 +89,7 @@ export function assertSettings(settings: unknown): DestinationSettings {
 
 export async function runTrackEvent(input: TrackEventInput, context: TrackEventContext): Promise<TrackEventResult> {
   const mapping = effectiveMapping(input.mapping);
-  const secrets = isPlainObject(input.settings) ? [input.settings.accessToken as string | undefined] : [];
-  const client = new RecordingClient(context.transport, secrets);
+  const client = new RecordingClient(context.transport, settingsSecrets(input.settings));
   const result: TrackEventResult = { status: 'rejected', mapping, exchanges: client.exchanges };
   try {
     const settings = assertSettings(input.settings);
@@ -118,7 +117,7 @@ async function perform(
 ): Promise<void> {
   const fetched = await fetchDatafile(client, settings.dataFileUrl, context.datafileCache);
   result.datafile = fetched.data;
-  if (!isJsonText(fetched.content)) {
+  if (!fetched.isJson) {
     throw new IntegrationError(fetched.content, ErrorCodes.PROJECT_DEACTIVATED, 400);
   }
   const datafile = fetched.data as Record<string, unknown>;

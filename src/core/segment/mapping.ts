@@ -175,12 +175,15 @@ export function renderTemplate(template: string, data: unknown): string {
  * Deletes `undefined` recursively (actions-core `removeUndefined`); arrays keep their length. Subtrees
  * without any `undefined` (everything that came from JSON) are returned as they are instead of copied:
  * nothing downstream mutates them, and copying every property bag dominated the per-event cost.
+ * actions-core copies with `Object.assign`, so an own `__proto__` key (JSON.parse makes one) goes through
+ * the setter: it is dropped, and becomes the copy's prototype when it is an object or null. Subtrees with
+ * such a key are therefore copied the same way.
  */
 export function removeUndefined(value: unknown): unknown {
   if (!containsUndefined(value)) return value;
   if (Array.isArray(value)) return value.map((item) => removeUndefined(item));
   if (isPlainObject(value)) {
-    const cleaned: Record<string, unknown> = { ...value };
+    const cleaned: Record<string, unknown> = Object.assign({}, value);
     for (const key of Object.keys(cleaned)) {
       if (cleaned[key] === undefined) delete cleaned[key];
       else cleaned[key] = removeUndefined(cleaned[key]);
@@ -190,6 +193,7 @@ export function removeUndefined(value: unknown): unknown {
   return value;
 }
 
+/** True when `removeUndefined` must copy: an `undefined` or an own `__proto__` key somewhere inside. */
 function containsUndefined(value: unknown): boolean {
   if (value === undefined) return true;
   if (Array.isArray(value)) {
@@ -197,6 +201,7 @@ function containsUndefined(value: unknown): boolean {
     return false;
   }
   if (value !== null && typeof value === 'object') {
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return true;
     for (const key in value) {
       if (Object.prototype.hasOwnProperty.call(value, key) && containsUndefined((value as Record<string, unknown>)[key])) return true;
     }

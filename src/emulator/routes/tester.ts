@@ -54,7 +54,7 @@ export function testerRoutes(service: EmulatorService): Router {
   });
 
   router.post('/trackEvent', async (req: Request, res: Response) => {
-    const body = requireJsonObject(req, res);
+    const body = requireJsonObject(req, res, service);
     if (!body) return;
     if (Array.isArray(body.payload)) {
       // Segment runs executeBatch, which this destination does not support.
@@ -73,13 +73,13 @@ export function testerRoutes(service: EmulatorService): Router {
   });
 
   router.post('/trackEvent/eventKey', async (req, res) => {
-    const body = requireJsonObject(req, res);
+    const body = requireJsonObject(req, res, service);
     if (!body) return;
     res.json(await service.eventKeyChoices(body.settings, rawBodyOf(req)));
   });
 
   router.post('/authenticate', async (req, res) => {
-    const body = requireJsonObject(req, res);
+    const body = requireJsonObject(req, res, service);
     if (!body) return;
     // Segment's tester takes the settings themselves as the body.
     const result = await service.authenticate(body, rawBodyOf(req));
@@ -88,7 +88,7 @@ export function testerRoutes(service: EmulatorService): Router {
   });
 
   router.post('/delete', async (req, res) => {
-    const body = requireJsonObject(req, res);
+    const body = requireJsonObject(req, res, service);
     if (!body) return;
     const result = await service.deleteUser({ payload: body.payload, settings: body.settings }, rawBodyOf(req));
     if (result.error) res.json(toRequestErrors(result.error));
