@@ -1,12 +1,14 @@
 /** `npm run bench`: every benchmark, each printed as a ratio to a baseline measured in the same run. */
 import { benchCore } from './core.bench';
 import { benchTrackEventRoute } from './http.bench';
+import { benchIngestion } from './ingestion.bench';
 import { report } from './measure';
 
 async function main(): Promise<void> {
   report(`segment-optimizely-emulator benchmarks — node ${process.version}, ${new Date().toISOString()}`);
   benchCore();
   await benchTrackEventRoute();
+  await benchIngestion();
 }
 
 main().catch((error: Error) => {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server';
 import { runTrackEvent } from '../core/destination';
-import { fetchTransport } from '../core/http/fetchTransport';
+import { nodeTransport } from '../core/http/nodeTransport';
 import { isPlainObject } from '../core/segment/realType';
 import type { Mapping } from '../core/segment/mapping';
 import { UsageError } from './args';
@@ -40,7 +40,7 @@ export async function previewCommand(argv: string[], out: (line: string) => void
   try {
     const dataFileUrl = local?.datafileUrl ?? values.datafile;
     const settings = { accountId: local?.service.config.defaultSettings.accountId ?? '0', dataFileUrl, ...(isPlainObject(fileSettings) ? fileSettings : {}) };
-    const result = await runTrackEvent({ event, settings, mapping }, { transport: fetchTransport, send: false });
+    const result = await runTrackEvent({ event, settings, mapping }, { transport: nodeTransport, send: false });
     const output = {
       status: result.status === 'previewed' ? 'would-send' : result.status,
       ...(result.eventApiRequest ? { request: { ...result.eventApiRequest, json: JSON.parse(result.eventApiRequest.body) } } : {}),

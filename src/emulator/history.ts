@@ -47,6 +47,8 @@ export interface HistoryRecord {
   seq: number;
   route: HistoryRoute;
   receivedAt: string;
+  /** When every mapping had finished (absent while `received`). */
+  completedAt?: string;
   /** The request body exactly as received (text), secrets redacted. */
   rawBody: string;
   /** The message (for the tracking API: after Segment's normalisation). */
@@ -97,7 +99,9 @@ export class History {
   }
 
   add(partial: Omit<HistoryRecord, 'id' | 'receivedAt' | 'seq'> & { receivedAt?: string }): HistoryRecord {
-    const record: HistoryRecord = { id: randomUUID(), seq: ++this.seq, receivedAt: new Date().toISOString(), ...partial };
+    const now = new Date().toISOString();
+    const record: HistoryRecord = { id: randomUUID(), seq: ++this.seq, receivedAt: now, ...partial };
+    if (record.status !== 'received') record.completedAt ??= now;
     this.insert(record);
     this.file?.append(record);
     this.emit(record, 'added');
@@ -106,6 +110,7 @@ export class History {
 
   /** Call after changing a record in place (e.g. when its mappings finished). */
   update(record: HistoryRecord): void {
+    if (record.status !== 'received') record.completedAt = new Date().toISOString();
     this.file?.append(record);
     if (this.byId.has(record.id)) this.emit(record, 'updated');
   }

@@ -6,7 +6,7 @@
 import { runTrackEvent, runDelete, runAuthenticate, runEventKeyChoices, DatafileCache, EVENT_API_URL, GDPR_API_URL, isRetryableStatus } from '../core/destination';
 import type { ErrorInfo, TrackEventResult } from '../core/destination';
 import type { Exchange, HttpTransport } from '../core/http/types';
-import { fetchTransport } from '../core/http/fetchTransport';
+import { nodeTransport } from '../core/http/nodeTransport';
 import { redactText } from '../core/http/redact';
 import { isPlainObject } from '../core/segment/realType';
 import type { Mapping } from '../core/segment/mapping';
@@ -62,7 +62,7 @@ export class EmulatorService {
 
   constructor(readonly config: EmulatorConfig) {
     this.history = new History(config.historyLimit, config.historyFile, config.log);
-    this.transport = config.transport ?? fetchTransport;
+    this.transport = config.transport ?? nodeTransport;
     if (config.cacheDatafile) this.datafileCache = new DatafileCache();
     this.mappings = config.mappings ?? prepareConfig({}).mappings;
   }

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -148,6 +149,24 @@ export function startEventApiServer(): Promise<LocalServer> {
   });
 }
 
+/**
+ * An Event API stand-in that answers its n-th POST with `statuses[n]` (the last status repeats), recording
+ * every request. Any GET is answered with the mock datafile, so it can serve `dataFileUrl` too.
+ */
+export function startScriptedEventApiServer(statuses: number[]): Promise<LocalServer> {
+  let posts = 0;
+  return startLocalServer((request, res) => {
+    if (request.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(MOCK_DATAFILE_TEXT);
+      return;
+    }
+    const status = statuses[Math.min(posts++, statuses.length - 1)];
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(status === 204 ? undefined : `status ${status}`);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Client
 // ---------------------------------------------------------------------------------------------------------------
@@ -223,4 +242,151 @@ export function asRequestError(answer: Answer): TesterRequestError {
   assert.equal(list.length, 1, answer.text);
   assert.equal(list[0].requestError, true, answer.text);
   return list[0];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Low-level clients: node:http with any Host header, raw TCP bytes, server-sent events
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** One request with node:http, so headers fetch would not let through (Host, Origin) can be set. Bounded by `timeoutMs`. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers: { ...(body === undefined ? {} : { 'content-length': String(body.length) }), ...(options.headers ?? {}) },
+        agent: false,
+        timeout: options.timeoutMs ?? 10_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          assertNoStackTrace(text);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${options.method ?? 'GET'} ${url} within ${options.timeoutMs ?? 10_000} ms`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Writes raw bytes to a fresh TCP connection and reads until the server closes it (send `Connection: close`),
+ * returning the status of the first final (non-1xx) response. Rejects when nothing arrives within `timeoutMs`:
+ * a hang. The socket is never half-closed, as real clients keep it open until the answer arrives.
+ */
+export function rawExchange(port: number, bytes: Buffer, timeoutMs = 5_000): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 300))}`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The server may reset the connection after answering a request it could not parse: what arrived still counts.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const statuses = [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1]));
+      const status = statuses.find((value) => value >= 200);
+      if (status === undefined) reject(new Error(`the connection closed without an answer; got ${JSON.stringify(text.slice(0, 300))}`));
+      else resolve({ status, text });
+    });
+  });
+}
+
+export interface SseFrame {
+  event: string;
+  data: string;
+}
+
+export interface EventStreamReader {
+  frames: SseFrame[];
+  /** Resolves with the frames once `predicate` holds; rejects after `timeoutMs`. */
+  waitFor(predicate: (frames: SseFrame[]) => boolean, timeoutMs?: number): Promise<SseFrame[]>;
+  close(): void;
+}
+
+/** Opens a text/event-stream with a raw node:http request and parses its frames as they arrive. */
+export function openEventStream(url: string, headers: Record<string, string> = {}): Promise<EventStreamReader & { status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const frames: SseFrame[] = [];
+    const waiters = new Set<() => void>();
+    let buffer = '';
+    const request = http.get(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (response) => {
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':') || line === '') continue;
+            const colon = line.indexOf(':');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'event') event = value;
+            else if (field === 'data') data.push(value);
+          }
+          if (data.length > 0) frames.push({ event, data: data.join('\n') });
+        }
+        for (const waiter of [...waiters]) waiter();
+      });
+      response.on('error', () => undefined); // closed by close()
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        frames,
+        waitFor(predicate, timeoutMs = 5_000) {
+          return new Promise((resolveWait, rejectWait) => {
+            const check = () => {
+              if (!predicate(frames)) return;
+              waiters.delete(check);
+              clearTimeout(timer);
+              resolveWait(frames);
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              rejectWait(new Error(`the event stream did not deliver the expected frames within ${timeoutMs} ms; got ${JSON.stringify(frames.map((frame) => frame.event))}`));
+            }, timeoutMs);
+            waiters.add(check);
+            check();
+          });
+        },
+        close() {
+          request.destroy();
+        },
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
+/** HTTP Basic credentials the way Segment's libraries send a write key. */
+export function basicAuth(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 }

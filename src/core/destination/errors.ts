@@ -108,7 +108,10 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     }
     return info;
   }
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { name: error.name, message: error.message, code } : { name: error.name, message: error.message };
+  }
   return { name: 'Error', message: String(error) };
 }
 

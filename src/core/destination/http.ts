@@ -2,6 +2,7 @@
  * The destination's request client: adds Segment's user agent, applies the 10 s timeout, turns non-2xx
  * answers into `HTTPError`, and records every exchange (secrets redacted) for the user to inspect.
  */
+import { parse as legacyParseUrl } from 'node:url';
 import { HTTPError } from './errors';
 import { REQUEST_TIMEOUT_MS, USER_AGENT } from './definition';
 import type { Exchange, HttpResponse, HttpTransport } from '../http/types';
@@ -31,6 +32,25 @@ export function settingsSecrets(settings: unknown): string[] {
   return [];
 }
 
+/**
+ * The checks Segment's HTTP client (node-fetch 2) makes before it sends anything, with its exact
+ * TypeErrors: the URL must parse, be absolute and http(s); header names and values must be legal.
+ * Returns the URL as node-fetch normalises it (`new URL(url).toString()` for URLs with a scheme).
+ */
+export function checkFetchable(url: string, headers: Record<string, string>): string {
+  let normalized = url;
+  if (/^[a-zA-Z][a-zA-Z\d+\-.]*:/.exec(url)) normalized = new URL(url).toString(); // TypeError: Invalid URL
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[^\^_`a-zA-Z\-0-9!#$%&'*+.|~]/.test(name) || name === '') throw new TypeError(`${name} is not a legal HTTP header name`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new TypeError(`${value} is not a legal HTTP header value`);
+  }
+  // node-fetch parses with the legacy parser, whose idea of a host differs from WHATWG's (mailto: has one).
+  const parsed = legacyParseUrl(normalized);
+  if (!parsed.protocol || !parsed.hostname) throw new TypeError('Only absolute URLs are supported');
+  if (!/^https?:$/.test(parsed.protocol)) throw new TypeError('Only HTTP(S) protocols are supported');
+  return normalized;
+}
+
 export class RecordingClient {
   readonly exchanges: Exchange[] = [];
 
@@ -45,6 +65,16 @@ export class RecordingClient {
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...lowerCaseKeys(options.headers ?? {}) };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
+    // Refused before sending, as Segment's client does: no exchange is recorded. Unlike Segment, a
+    // secret quoted in the message (an illegal Bearer value) is redacted.
+    try {
+      url = checkFetchable(url, headers);
+    } catch (error) {
+      const message = (error as Error).message;
+      const redacted = redactText(message, this.secrets);
+      if (redacted === message) throw error;
+      throw Object.assign(new TypeError(redacted), { code: (error as { code?: unknown }).code });
+    }
     const exchange: Exchange = {
       request: { url, method, headers: this.redact(headers), body: redactText(body ?? '', this.secrets) },
       durationMs: 0,

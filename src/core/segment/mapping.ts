@@ -29,15 +29,18 @@ export class MappingError extends Error {
   }
 }
 
-function isDirective(value: unknown): value is Record<string, unknown> {
-  if (!isPlainObject(value)) return false;
-  const keys = Object.keys(value);
-  if (!keys.some((key) => key.startsWith('@'))) return false;
-  return keys.every((key) => key.startsWith('@') || key === '_metadata');
+/** The directive's name (`@path`, …) when `value` is a directive object, else undefined (one pass). */
+function directiveOf(value: Record<string, unknown>): string | undefined {
+  let name: string | undefined;
+  for (const key of Object.keys(value)) {
+    if (key.charCodeAt(0) === 64 /* @ */) name ??= key;
+    else if (key !== '_metadata') return undefined;
+  }
+  return name;
 }
 
-function directiveName(value: Record<string, unknown>): string {
-  return Object.keys(value).find((key) => key.startsWith('@')) as string;
+function isDirective(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && directiveOf(value) !== undefined;
 }
 
 /**
@@ -108,17 +111,16 @@ function validateValue(value: unknown, where: string): void {
 
 /** Resolves one field mapping against a Segment event (mapping-kit `resolve`). */
 export function resolveMapping(mapping: FieldMapping, event: unknown): unknown {
-  if (!isPlainObject(mapping) && !Array.isArray(mapping)) return mapping;
-  if (isDirective(mapping)) return runDirective(mapping, event);
   if (Array.isArray(mapping)) return mapping.map((item) => resolveMapping(item, event));
+  if (!isPlainObject(mapping)) return mapping;
+  const name = directiveOf(mapping);
+  if (name !== undefined) return runDirective(name, mapping[name], event);
   const resolved: Record<string, unknown> = {};
   for (const key of Object.keys(mapping)) resolved[key] = resolveMapping(mapping[key], event);
   return resolved;
 }
 
-function runDirective(directive: Record<string, unknown>, event: unknown): unknown {
-  const name = directiveName(directive);
-  const argument = directive[name];
+function runDirective(name: string, argument: unknown, event: unknown): unknown {
   switch (name) {
     case '@path': {
       const path = resolveMapping(argument, event);

@@ -4,5 +4,9 @@ export function realTypeOf(value: unknown): string {
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  // Fast path for what JSON produces; anything else gets the exact toString test.
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === Object.prototype || prototype === null) return true;
   return realTypeOf(value) === 'object';
 }

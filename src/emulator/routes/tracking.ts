@@ -4,7 +4,7 @@
  * analytics.js' short paths (`/v1/t`, `/v1/i`, …, sent as text/plain). Write key by HTTP Basic user name
  * or `writeKey` in the body; Segment's size limits; `{"success": true}` on 200.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, normalizeMessage, type NormalizedMessage } from '../../core/segment/normalize';
 import { isPlainObject } from '../../core/segment/realType';
 import { redactText } from '../../core/http/redact';
@@ -38,7 +38,23 @@ export function trackingRoutes(service: EmulatorService): Router {
   const router = Router();
   const readBody = express.text({ type: () => true, limit: READ_LIMIT });
 
-  router.post(TRACKING_ROUTES, readBody, (req: Request, res: Response) => {
+  // A body beyond what is read at all still gets Segment's answer (400 naming its limit), not a generic 413.
+  const readBodyWithinLimit = (req: Request, res: Response, next: NextFunction) =>
+    readBody(req, res, (error?: unknown) => {
+      const tooLarge = error as { type?: string; length?: number } | undefined;
+      if (tooLarge?.type !== 'entity.too.large') {
+        next(error);
+        return;
+      }
+      const batch = BATCH_ROUTES.includes(req.path.slice('/v1/'.length));
+      const message = batch
+        ? `Batch of ${tooLarge.length} bytes exceeds Segment's 500 KB limit per batch request; send smaller batches.`
+        : `The message is ${tooLarge.length} bytes, over Segment's 32 KB limit per message; trim its properties or context.`;
+      service.history.add({ route: 'tracking', rawBody: `(${tooLarge.length} bytes, not kept)`, status: 'rejected', outcomes: [], problems: [{ pointer: '', message }] });
+      fail(res, 400, message);
+    });
+
+  router.post(TRACKING_ROUTES, readBodyWithinLimit, (req: Request, res: Response) => {
     const name = req.path.slice('/v1/'.length);
     const raw = typeof req.body === 'string' ? req.body : '';
     const secrets = service.secrets();
