@@ -11,8 +11,10 @@ import type { Mapping } from '../core/segment/mapping';
 import { UsageError } from './args';
 import { readJsonFile } from './jsonFile';
 import { isUrl } from '../emulator/server';
+import { Diagnoser } from '../core/diagnose/diagnoser';
+import { formatDiagnosis } from './explain';
 
-export const PREVIEW_USAGE = 'preview --event FILE --datafile PATH|URL [--mapping FILE] [--settings FILE]';
+export const PREVIEW_USAGE = 'preview --event FILE --datafile PATH|URL [--mapping FILE] [--settings FILE] [--explain] [--format json|text]';
 
 export async function previewCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
@@ -22,9 +24,13 @@ export async function previewCommand(argv: string[], out: (line: string) => void
       datafile: { type: 'string' },
       mapping: { type: 'string' },
       settings: { type: 'string' },
+      explain: { type: 'boolean', default: false },
+      format: { type: 'string' },
     },
     strict: true,
   });
+  const format = values.format ?? (values.explain ? 'text' : 'json');
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, got ${JSON.stringify(values.format)}.`);
   if (!values.event) throw new UsageError(`preview needs --event FILE (a Segment track event as JSON). Usage: ${PREVIEW_USAGE}`);
   if (!values.datafile) throw new UsageError(`preview needs --datafile PATH|URL. Usage: ${PREVIEW_USAGE}`);
   const eventFile = readJsonFile(values.event, 'event');
@@ -41,13 +47,25 @@ export async function previewCommand(argv: string[], out: (line: string) => void
     const dataFileUrl = local?.datafileUrl ?? values.datafile;
     const settings = { accountId: local?.service.config.defaultSettings.accountId ?? '0', dataFileUrl, ...(isPlainObject(fileSettings) ? fileSettings : {}) };
     const result = await runTrackEvent({ event, settings, mapping }, { transport: nodeTransport, send: false });
-    const output = {
+    const output: Record<string, unknown> = {
       status: result.status === 'previewed' ? 'would-send' : result.status,
       ...(result.eventApiRequest ? { request: { ...result.eventApiRequest, json: JSON.parse(result.eventApiRequest.body) } } : {}),
       ...(result.error ? { error: result.error } : {}),
       payload: result.payload ?? result.mapped,
     };
-    out(JSON.stringify(output, null, 2));
+    if (values.explain) {
+      const diagnoser = new Diagnoser(nodeTransport);
+      try {
+        const diagnosis = await diagnoser.diagnoseResult(event, settings, result, { fetchIfMissing: true });
+        output.checks = diagnosis.checks;
+        output.decisions = diagnosis.decisions;
+        if (format === 'text') out(formatDiagnosis(diagnosis));
+      } finally {
+        diagnoser.close();
+      }
+    }
+    if (format === 'json') out(JSON.stringify(output, null, 2));
+    else if (!values.explain) out(result.eventApiRequest ? result.eventApiRequest.body : `${result.error?.name}: ${result.error?.message}`);
     return result.status === 'previewed' ? 0 : 1;
   } finally {
     await local?.close();

@@ -5,6 +5,7 @@ import { sinkRoutes } from './routes/sinks';
 import { datafileRoutes, type ServedDatafile } from './routes/datafiles';
 import { trackingRoutes, TRACKING_ROUTES } from './routes/tracking';
 import { apiRoutes } from './routes/api';
+import { inspectRoutes } from './routes/inspect';
 import { errorHandler, jsonBody, sendError } from './http';
 import { cors, hostGuard, type ServerIdentity } from './security';
 import type { EmulatorService } from './service';
@@ -24,6 +25,10 @@ export const ROUTES = [
   'DELETE /api/events',
   'GET  /api/events.ndjson',
   'GET  /api/stream',
+  'GET  /api/datafile',
+  'POST /api/diagnose',
+  'GET  /api/config',
+  'POST /api/live',
 ];
 
 /** Body limits per route: the Event API takes up to 3.5 MB; tester calls are single events. */
@@ -41,7 +46,7 @@ export function createEmulatorApp(service: EmulatorService, options: AppOptions)
   app.set('json spaces', 0);
   app.use(hostGuard(options.identity));
   app.use(cors(options.identity, (path) => TRACKING_ROUTES.includes(path)));
-  app.use(['/trackEvent', '/authenticate', '/delete'], jsonBody(LIMITS.tester));
+  app.use(['/trackEvent', '/authenticate', '/delete', '/api/diagnose', '/api/live'], jsonBody(LIMITS.tester));
   app.use('/v1/events', jsonBody(LIMITS.eventApi), express.text({ limit: LIMITS.eventApi, type: 'text/plain', verify: keepRaw }));
   app.use('/v2/subject-access-requests', jsonBody(LIMITS.gdpr));
   app.use(testerRoutes(service));
@@ -49,6 +54,7 @@ export function createEmulatorApp(service: EmulatorService, options: AppOptions)
   app.use(sinkRoutes(service));
   app.use(datafileRoutes(options.datafiles));
   app.use(apiRoutes(service));
+  app.use(inspectRoutes(service));
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `There is no route ${req.method} ${req.path}.`, `Routes: ${ROUTES.join(' | ')}`, { routes: ROUTES });
   });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorInfo } from '../core/destination/errors';
 import type { Exchange } from '../core/http/types';
 import type { HistoryFile } from './historyFile';
+import type { Check } from '../core/diagnose/types';
 
 export type HistoryRoute =
   | 'trackEvent'
@@ -39,6 +40,8 @@ export interface MappingOutcome {
   exchanges: Exchange[];
   error?: ErrorInfo;
   attempts?: DeliveryAttempt[];
+  /** The diagnostics for this outcome (why it would or would not count). */
+  checks?: Check[];
 }
 
 export interface HistoryRecord {
@@ -61,8 +64,8 @@ export interface HistoryRecord {
   outcomes: MappingOutcome[];
   /** Problems found in the body (sinks, tracking API). */
   problems?: { pointer: string; message: string }[];
-  /** Diagnostic checks, once computed. */
-  checks?: unknown[];
+  /** The diagnostics of the first mapping's outcome, once computed. */
+  checks?: Check[];
 }
 
 export type HistoryChange = 'added' | 'updated' | 'cleared';
@@ -91,6 +94,7 @@ export class History {
     log: (message: string) => void = () => undefined,
   ) {
     if (file) {
+      file.onWriteError = log;
       const loaded = file.load(limit);
       for (const warning of loaded.warnings) log(warning);
       for (const record of loaded.records) this.insert(record);

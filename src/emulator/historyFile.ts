@@ -3,7 +3,7 @@
  * updated (the last line of an id wins on reload). A torn last line — a crash in the middle of a write —
  * is skipped with a warning, never a failed start. Too long a file is compacted at start.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryRecord } from './history';
 
@@ -13,7 +13,10 @@ export interface LoadedHistory {
 }
 
 export class HistoryFile {
-  private stream?: WriteStream;
+  private fd?: number;
+  private writeFailed = false;
+  /** Told (once) when appending fails, e.g. the disk is full; the in-memory history keeps working. */
+  onWriteError?: (message: string) => void;
 
   constructor(readonly path: string) {}
 
@@ -48,12 +51,26 @@ export class HistoryFile {
     });
     const all = [...byId.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     const records = all.slice(-limit);
-    if (lineCount > records.length * 2 + 100 || warnings.length > 0) this.rewrite(records);
+    // Without a final newline the next append would run into the last record and spoil both: rewrite then too.
+    const unterminated = text !== '' && !text.endsWith('\n');
+    if (lineCount > records.length * 2 + 100 || warnings.length > 0 || unterminated) this.rewrite(records);
     return { records, warnings };
   }
 
+  /**
+   * Appends synchronously: once a request is answered its record is in the OS's hands, so a process killed
+   * right after (SIGKILL, a crash) loses nothing it acknowledged. A buffered stream would lose its buffer.
+   */
   append(record: HistoryRecord): void {
-    this.open().write(`${JSON.stringify(record)}\n`);
+    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+    try {
+      const fd = this.open();
+      for (let offset = 0; offset < line.length; ) offset += writeSync(fd, line, offset);
+    } catch (error) {
+      if (this.writeFailed) return;
+      this.writeFailed = true;
+      this.onWriteError?.(`${this.path}: cannot append to the history file (${(error as Error).message}); history is kept in memory only.`);
+    }
   }
 
   /** Replaces the whole file atomically (write a temporary file, then rename). */
@@ -69,19 +86,19 @@ export class HistoryFile {
     this.rewrite([]);
   }
 
-  /** Waits until everything appended so far is handed to the OS, and closes the file. */
+  /** Closes the file (everything appended is already written); the next append reopens it. */
   close(): Promise<void> {
-    const stream = this.stream;
-    this.stream = undefined;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => stream.end(resolve));
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+    return Promise.resolve();
   }
 
-  private open(): WriteStream {
-    if (!this.stream) {
+  private open(): number {
+    if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
-      this.stream = createWriteStream(this.path, { flags: 'a' });
+      this.fd = openSync(this.path, 'a');
     }
-    return this.stream;
+    return this.fd;
   }
 }

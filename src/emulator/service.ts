@@ -13,6 +13,12 @@ import type { Mapping } from '../core/segment/mapping';
 import { messageProblems, type NormalizedMessage } from '../core/segment/normalize';
 import { prepareConfig, type PreparedMapping } from '../core/config/destinationConfig';
 import { History, type DeliveryAttempt, type HistoryRecord, type MappingOutcome } from './history';
+import { Diagnoser } from '../core/diagnose/diagnoser';
+import type { Diagnosis, RecordedDecision } from '../core/diagnose/types';
+import { decisionsInBatch } from '../core/eventApi/decisions';
+import { fetchDatafile } from '../core/destination/datafileFetch';
+import { RecordingClient } from '../core/destination/http';
+import { buildDatafileIndex, isRunning, type ProjectConfig } from '../core/datafile/index';
 import type { HistoryFile } from './historyFile';
 import { TaskQueue } from './taskQueue';
 
@@ -48,7 +54,24 @@ export interface EmulatorConfig {
   log?: (message: string) => void;
   /** Waits between retries (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
+  /** Run the diagnostics on every delivered message and keep them in its record (default true). */
+  diagnose?: boolean;
 }
+
+/** A summary of the datafile the default settings point at (console, views). */
+export interface DatafileSummary {
+  url?: string;
+  accountId?: string;
+  projectId?: string;
+  revision?: string;
+  environmentKey?: string;
+  events: { key: string; id: string; experimentCount: number; runningExperimentCount: number }[];
+  attributes: string[];
+  error?: string;
+}
+
+/** How many recorded decisions and message ids are remembered for the identity and duplicate checks. */
+const MEMORY_LIMIT = 20_000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -58,6 +81,11 @@ export class EmulatorService {
   private readonly datafileCache?: DatafileCache;
   /** Tracking-API messages run through their mappings here, a bounded number at a time. */
   private readonly queue = new TaskQueue(8);
+  readonly diagnoser: Diagnoser;
+  /** Decisions seen by the Event API sink, oldest first (bounded). */
+  private readonly recordedDecisions: RecordedDecision[] = [];
+  /** Conversions by uuid, for the duplicate-messageId check (bounded, oldest dropped first). */
+  private readonly uuidUses = new Map<string, { recordId: string; timestamp: number; eventKey: string }[]>();
   mappings: PreparedMapping[];
 
   constructor(readonly config: EmulatorConfig) {
@@ -65,6 +93,80 @@ export class EmulatorService {
     this.transport = config.transport ?? nodeTransport;
     if (config.cacheDatafile) this.datafileCache = new DatafileCache();
     this.mappings = config.mappings ?? prepareConfig({}).mappings;
+    this.diagnoser = new Diagnoser(this.transport);
+  }
+
+  /** Turns live sending on or off (callers confirm with the user first). */
+  setLive(live: boolean): void {
+    this.config.live = live;
+  }
+
+  /** Remembers the decisions in an Event API batch received by the sink. */
+  recordDecisions(batch: unknown): void {
+    this.recordedDecisions.push(...decisionsInBatch(batch));
+    if (this.recordedDecisions.length > MEMORY_LIMIT) this.recordedDecisions.splice(0, this.recordedDecisions.length - MEMORY_LIMIT);
+  }
+
+  /** Diagnoses an event without sending it (console preview, `POST /api/diagnose`). */
+  async diagnose(input: { payload: unknown; settings?: unknown; mapping?: Mapping }): Promise<Diagnosis & { result: TrackEventResult }> {
+    const settings = this.settingsFor(input.settings);
+    const result = await runTrackEvent({ event: input.payload, settings, mapping: input.mapping }, { transport: this.transport, send: false, datafileCache: this.datafileCache });
+    const diagnosis = await this.diagnoser.diagnoseResult(input.payload, settings, result, { fetchIfMissing: true, ...this.extrasFor(result) });
+    return { ...diagnosis, result };
+  }
+
+  /** The datafile of the default settings, summarised (not recorded in the history). */
+  async datafileSummary(): Promise<DatafileSummary> {
+    const url = this.config.defaultSettings.dataFileUrl;
+    if (typeof url !== 'string') return { events: [], attributes: [], error: 'No datafile URL is configured.' };
+    try {
+      const fetched = await fetchDatafile(new RecordingClient(this.transport), url);
+      const datafile = fetched.data as ProjectConfig;
+      if (!fetched.isJson || typeof datafile !== 'object' || datafile === null || !Array.isArray(datafile.events)) {
+        return { url, events: [], attributes: [], error: `The datafile at ${url} is not a JSON datafile.` };
+      }
+      const index = buildDatafileIndex(datafile);
+      return {
+        url,
+        accountId: datafile.accountId,
+        projectId: datafile.projectId,
+        revision: datafile.revision,
+        environmentKey: (datafile as { environmentKey?: string }).environmentKey,
+        events: index.events
+          .filter((event) => event.duplicateOf === undefined)
+          .map((event) => ({ key: event.key, id: event.id, experimentCount: event.experiments.length, runningExperimentCount: event.experiments.filter((e) => isRunning(e)).length })),
+        attributes: [...index.attributesByKey.keys()],
+      };
+    } catch (error) {
+      return { url, events: [], attributes: [], error: `The datafile at ${url} could not be loaded: ${(error as Error).message}` };
+    }
+  }
+
+  private extrasFor(result: TrackEventResult) {
+    const uuid = result.payload?.uuid;
+    return {
+      recordedDecisions: this.recordedDecisions.length > 0 ? this.recordedDecisions : undefined,
+      earlierUses: uuid ? this.uuidUses.get(uuid) : undefined,
+    };
+  }
+
+  /** Runs the diagnostics for a delivered event and remembers its uuid; never throws. */
+  private async checksFor(recordId: string, event: unknown, settings: unknown, result: TrackEventResult): Promise<Diagnosis['checks'] | undefined> {
+    if (this.config.diagnose === false) return undefined;
+    let checks: Diagnosis['checks'] | undefined;
+    try {
+      checks = (await this.diagnoser.diagnoseResult(event, settings, result, this.extrasFor(result))).checks;
+    } catch (error) {
+      this.config.log?.(`diagnostics failed for record ${recordId}: ${(error as Error).message}`);
+    }
+    const uuid = result.payload?.uuid;
+    if (uuid && result.eventApiRequest) {
+      const uses = this.uuidUses.get(uuid) ?? [];
+      uses.push({ recordId, timestamp: Date.now(), eventKey: result.payload?.eventKey ?? '' });
+      this.uuidUses.set(uuid, uses);
+      if (this.uuidUses.size > MEMORY_LIMIT) this.uuidUses.delete(this.uuidUses.keys().next().value as string);
+    }
+    return checks;
   }
 
   /** Where the Event API request is posted. */
@@ -105,9 +207,11 @@ export class EmulatorService {
       outcomes: [],
     });
     const { result, outcome } = await this.deliver('Track Event', input.payload, settings, input.mapping);
+    outcome.checks = await this.checksFor(record.id, input.payload, settings, result);
     record.visitorId = result.payload?.userId;
     record.status = outcome.status;
     record.outcomes = [outcome];
+    record.checks = outcome.checks;
     this.history.update(record);
     return { result, record };
   }
@@ -134,6 +238,7 @@ export class EmulatorService {
       const problems = messageProblems(message).map((text) => ({ pointer: '', message: text }));
       const record = this.history.add({
         route: 'tracking',
+        receivedAt: message.receivedAt,
         rawBody: redactText(rawBody, this.secrets()),
         message,
         type: message.type,
@@ -158,11 +263,13 @@ export class EmulatorService {
     const settings = this.settingsFor(undefined);
     const outcomes: MappingOutcome[] = [];
     for (const mapping of matching) {
-      const { outcome } = await this.deliver(mapping.name, message, settings, mapping.mapping);
+      const { result, outcome } = await this.deliver(mapping.name, message, settings, mapping.mapping);
+      outcome.checks = await this.checksFor(record.id, message, settings, result);
       outcomes.push(outcome);
     }
     record.outcomes = outcomes;
     record.status = summarise(outcomes);
+    record.checks = outcomes[0]?.checks;
     this.history.update(record);
   }
 

@@ -268,7 +268,11 @@ export function rawRequest(
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-        headers: { ...(body === undefined ? {} : { 'content-length': String(body.length) }), ...(options.headers ?? {}) },
+        // A body gets a Content-Length unless the caller asks for chunked transfer.
+        headers: {
+          ...(body === undefined || Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'transfer-encoding') ? {} : { 'content-length': String(body.length) }),
+          ...(options.headers ?? {}),
+        },
         agent: false,
         timeout: options.timeoutMs ?? 10_000,
       },

@@ -31,7 +31,7 @@ describe('emulator history', () => {
   it('records each request once, with its outcome, across every route', async () => {
     const added: HistoryRecord[] = [];
     const unsubscribe = emulator.service.history.onChange((record, change) => {
-      if (change === 'added') added.push(record);
+      if (change === 'added' && record) added.push(record);
     });
     try {
       const sent = await postJson(`${emulator.url}/trackEvent`, { payload: mainExampleEvent() });

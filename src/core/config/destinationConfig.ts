@@ -9,6 +9,7 @@ import { compileTrigger, TriggerError, type CompiledTrigger } from '../segment/t
 import { validateMapping, MappingError, type Mapping } from '../segment/mapping';
 import { TRACK_EVENT_ACTION } from '../destination/definition';
 import { effectiveMapping } from '../destination/trackEvent';
+import { isPlainObject } from '../segment/realType';
 
 /** Segment's limit of mappings per destination instance. */
 export const MAX_MAPPINGS = 50;
@@ -77,24 +78,31 @@ function shapeProblems(config: unknown): ConfigProblem[] {
 /** Validates a configuration and prepares its mappings; throws `ConfigError` listing every problem. */
 export function prepareConfig(config: unknown, source = 'configuration'): { config: DestinationConfig; mappings: PreparedMapping[] } {
   const problems = shapeProblems(config);
-  const typed = (problems.length === 0 ? config : {}) as DestinationConfig;
+  const shapeIsValid = problems.length === 0;
+  const typed = (shapeIsValid ? config : {}) as DestinationConfig;
   const mappings: PreparedMapping[] = [];
-  const entries = problems.length === 0 ? (typed.mappings ?? [DEFAULT_MAPPING_CONFIG]) : [];
-  entries.forEach((entry, index) => {
+  // Triggers and field mappings are checked even when the shape is wrong elsewhere, so that every problem is
+  // listed at once; entries (or parts) of the wrong shape are left to the shape problems already listed.
+  const rawMappings: unknown[] = shapeIsValid ? (typed.mappings ?? [DEFAULT_MAPPING_CONFIG]) : isPlainObject(config) && Array.isArray(config.mappings) ? config.mappings : [];
+  rawMappings.forEach((entry, index) => {
+    if (!isPlainObject(entry)) return;
     const pointer = `/mappings/${index}`;
     let matches: CompiledTrigger | undefined;
-    try {
-      matches = compileTrigger(entry.trigger);
-    } catch (error) {
-      problems.push({ pointer: `${pointer}/trigger`, message: error instanceof TriggerError ? error.message : String(error) });
+    if (shapeIsValid || (typeof entry.trigger === 'string' && entry.trigger !== '')) {
+      try {
+        matches = compileTrigger(entry.trigger as string);
+      } catch (error) {
+        problems.push({ pointer: `${pointer}/trigger`, message: error instanceof TriggerError ? error.message : String(error) });
+      }
     }
-    const mapping = effectiveMapping(entry.fields);
+    if (!shapeIsValid && entry.fields !== undefined && !isPlainObject(entry.fields)) return;
+    const mapping = effectiveMapping(entry.fields as Mapping | undefined);
     try {
       validateMapping(mapping, `mappings[${index}].fields`);
     } catch (error) {
       problems.push({ pointer: `${pointer}/fields`, message: error instanceof MappingError ? error.message : String(error) });
     }
-    if (matches) mappings.push({ name: entry.name, enabled: entry.enabled !== false, trigger: entry.trigger, matches, mapping });
+    if (matches && shapeIsValid) mappings.push({ name: entry.name as string, enabled: entry.enabled !== false, trigger: entry.trigger as string, matches, mapping });
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config: typed, mappings };

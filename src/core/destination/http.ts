@@ -41,7 +41,7 @@ export function checkFetchable(url: string, headers: Record<string, string>): st
   let normalized = url;
   if (/^[a-zA-Z][a-zA-Z\d+\-.]*:/.exec(url)) normalized = new URL(url).toString(); // TypeError: Invalid URL
   for (const [name, value] of Object.entries(headers)) {
-    if (/[^\^_`a-zA-Z\-0-9!#$%&'*+.|~]/.test(name) || name === '') throw new TypeError(`${name} is not a legal HTTP header name`);
+    if (/[^^_`a-zA-Z\-0-9!#$%&'*+.|~]/.test(name) || name === '') throw new TypeError(`${name} is not a legal HTTP header name`);
     if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new TypeError(`${value} is not a legal HTTP header value`);
   }
   // node-fetch parses with the legacy parser, whose idea of a host differs from WHATWG's (mailto: has one).

@@ -42,6 +42,7 @@ export function sinkRoutes(service: EmulatorService): Router {
       outcomes: [],
       problems,
     });
+    if (!rejected) service.recordDecisions(body);
     if (rejected) {
       res.status(400).json({ error: strict ? 'Event batch failed strict validation.' : 'Event batch is not usable.', problems });
       return;

@@ -41,16 +41,18 @@ export function trackingRoutes(service: EmulatorService): Router {
   // A body beyond what is read at all still gets Segment's answer (400 naming its limit), not a generic 413.
   const readBodyWithinLimit = (req: Request, res: Response, next: NextFunction) =>
     readBody(req, res, (error?: unknown) => {
-      const tooLarge = error as { type?: string; length?: number } | undefined;
+      const tooLarge = error as { type?: string; length?: number; received?: number } | undefined;
       if (tooLarge?.type !== 'entity.too.large') {
         next(error);
         return;
       }
       const batch = BATCH_ROUTES.includes(req.path.slice('/v1/'.length));
+      // Known up front from Content-Length; a chunked body reports what had arrived when reading stopped.
+      const bytes = tooLarge.length ?? tooLarge.received;
       const message = batch
-        ? `Batch of ${tooLarge.length} bytes exceeds Segment's 500 KB limit per batch request; send smaller batches.`
-        : `The message is ${tooLarge.length} bytes, over Segment's 32 KB limit per message; trim its properties or context.`;
-      service.history.add({ route: 'tracking', rawBody: `(${tooLarge.length} bytes, not kept)`, status: 'rejected', outcomes: [], problems: [{ pointer: '', message }] });
+        ? `Batch of ${bytes} bytes exceeds Segment's 500 KB limit per batch request; send smaller batches.`
+        : `The message is ${bytes} bytes, over Segment's 32 KB limit per message; trim its properties or context.`;
+      service.history.add({ route: 'tracking', rawBody: `(${bytes} bytes, not kept)`, status: 'rejected', outcomes: [], problems: [{ pointer: '', message }] });
       fail(res, 400, message);
     });
 
