@@ -3,27 +3,10 @@
  * posted to the emulator's own sink) as a ratio to a bare Express JSON echo receiving the same batches,
  * p50/p99 latency of delivery, and resident memory after many events with a bounded history ring.
  */
-import http from 'node:http';
 import { join } from 'node:path';
 import { startEmulator } from '../src/emulator/server';
-import { startEcho } from './http.bench';
+import { closeAgent, postJson, startEcho } from './httpClient';
 import { percentile, report } from './measure';
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-
-function postJson(url: URL, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 function batchBody(start: number, size: number): string {
   const batch = Array.from({ length: size }, (_, i) => ({
@@ -96,6 +79,6 @@ export async function benchIngestion(options: { events?: number; memoryEvents?: 
   } finally {
     await emulator.close();
     await echo.close();
-    agent.destroy();
+    closeAgent();
   }
 }
