@@ -103,7 +103,7 @@ export interface ExperimentDecision {
   /** What the visitor got from THIS experiment / rule (null: nothing, no impression). */
   variationKey: string | null;
   variationId: string | null;
-  /** Plain-English explanation, most important first. */
+  /** Plain-English explanation in evaluation order; the LAST entry is the conclusion with its cause. */
   reasons: string[];
   /** The SDK's own decision reasons / log lines, verbatim. */
   sdkReasons: string[];
@@ -273,6 +273,30 @@ function bucketSentences(view: SdkView, entity: SdkEntity, bucket: BucketResult,
   return out;
 }
 
+/** Short cause of an evaluation that gave no variation, for the concluding sentence. */
+function missCause(view: SdkView, evaluation: RuleEvaluation): string {
+  switch (evaluation.outcome) {
+    case 'not-running':
+      return `status "${(view.experimentByKey.get(evaluation.entity.key) ?? evaluation.entity).status}", not running`;
+    case 'audience-failed':
+      return 'audience not matched';
+    case 'group-no-experiment':
+    case 'group-other-experiment':
+      return 'excluded by its mutually exclusive group';
+    case 'outside-traffic':
+    case 'traffic-gap':
+      return 'outside the traffic allocation';
+    case 'invalid-variation':
+      return 'bucketed into an id that is no variation';
+    case 'cmab':
+      return 'contextual bandit: the prediction service picks the variation';
+    case 'missing-group':
+      return 'its group is missing from the datafile';
+    default:
+      return 'no variation';
+  }
+}
+
 /** Sentences for one rule evaluation (the same walk the SDK does), in order. */
 function evaluationSentences(view: SdkView, evaluation: RuleEvaluation, audience: AudienceResult, visitorId: string, idSource: string, delivery: boolean): string[] {
   const { entity } = evaluation;
@@ -314,6 +338,10 @@ function evaluationSentences(view: SdkView, evaluation: RuleEvaluation, audience
   return out;
 }
 
+function emptyDatafile(): ProjectConfig {
+  return { version: '4', accountId: '', projectId: '', revision: '', events: [], experiments: [], groups: [], attributes: [], audiences: [], featureFlags: [], rollouts: [] };
+}
+
 /** The SDK's reasons for any decision made before it holds a datafile (DECISION_MESSAGES.SDK_NOT_READY). */
 const SDK_NOT_READY = /not configured properly/i;
 
@@ -336,28 +364,38 @@ function sdkHasConfig(client: Client): boolean {
  * a datafile the SDK rejects gives an engine with `ready: false` and `error`, whose decisions say so.
  */
 export function createDecisionEngine(datafile: ProjectConfig | string): DecisionEngine {
-  let config: ProjectConfig;
-  let json: string;
+  let config: ProjectConfig = emptyDatafile();
+  let json = '';
   let parseError: string | undefined;
-  if (typeof datafile === 'string') {
-    json = datafile;
-    try {
+  try {
+    if (typeof datafile === 'string') {
+      json = datafile;
       config = JSON.parse(datafile) as ProjectConfig;
-    } catch (err) {
-      parseError = `the datafile is not valid JSON (${(err as Error).message})`;
-      config = { version: '4', accountId: '', projectId: '', revision: '', events: [], experiments: [], groups: [], attributes: [], audiences: [], featureFlags: [], rollouts: [] };
+    } else {
+      config = datafile;
+      json = JSON.stringify(datafile);
     }
-  } else {
-    config = datafile;
-    json = JSON.stringify(datafile);
+  } catch (err) {
+    parseError = `the datafile is not valid JSON (${(err as Error).message})`;
+    config = emptyDatafile();
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     parseError = parseError ?? 'the datafile is not a JSON object';
-    config = { version: '4', accountId: '', projectId: '', revision: '', events: [], experiments: [], groups: [], attributes: [], audiences: [], featureFlags: [], rollouts: [] };
+    config = emptyDatafile();
   }
 
-  const index = buildDatafileIndex(config);
-  const view = buildSdkView(config);
+  let index: DatafileIndex;
+  let view: SdkView;
+  try {
+    index = buildDatafileIndex(config);
+    view = buildSdkView(config);
+  } catch (err) {
+    // A shape neither the index nor the SDK mirror can walk (e.g. `experiments` is not an array).
+    parseError = parseError ?? `the datafile has an unexpected shape (${(err as Error).message})`;
+    config = emptyDatafile();
+    index = buildDatafileIndex(config);
+    view = buildSdkView(config);
+  }
 
   // Real SDK instance.
   const capture = capturingLogger();
@@ -367,12 +405,15 @@ export function createDecisionEngine(datafile: ProjectConfig | string): Decision
   capture.start();
   try {
     client = createInstance({ projectConfigManager: createStaticProjectConfigManager({ datafile: json }), logger: capture.logger });
-    ready = sdkHasConfig(client);
   } catch (err) {
     error = error ?? (err as Error).message;
   }
   const initLines = cleanLogLines(capture.stop());
-  if (!ready && error === undefined) error = initLines.filter((l) => !/Skipping JSON schema validation/.test(l)).join(' ') || 'the SDK did not accept the datafile';
+  ready = parseError === undefined && client !== undefined && sdkHasConfig(client);
+  if (!ready && error === undefined) {
+    const problems = initLines.filter((l) => !/^(Skipping JSON schema validation|got invalid datafile|Updated Optimizely config)/.test(l));
+    error = problems.join(' ') || 'the SDK did not accept the datafile';
+  }
 
   // Flag decisions arrive synchronously through the DECISION notification (it carries the rule and variation ids).
   let lastFlagInfo: { experimentId: string | null; variationId: string | null } | undefined;
@@ -482,6 +523,24 @@ export function createDecisionEngine(datafile: ProjectConfig | string): Decision
       seen.add(experimentId);
       const ix = index.experimentsById.get(experimentId);
       const entity = ix ? sdkEntityFor(view, index, experimentId) : undefined;
+      if (!ready) {
+        out.push({
+          experimentId,
+          experimentKey: ix?.key ?? '',
+          status: ix?.experiment.status ?? '',
+          ...(ix?.flagKey !== undefined ? { flagKey: ix.flagKey, ruleKey: ix.key } : {}),
+          ruleType: ix?.ruleType ?? 'experiment',
+          variationKey: null,
+          variationId: null,
+          reasons: [`The Optimizely SDK could not load this datafile: ${error ?? 'unknown error'}. It would decide nothing and send no impressions.`],
+          sdkReasons: initLines,
+          audience: { result: null, conditions: ix ? describeAudienceConditions(effectiveAudienceConditions(ix.experiment), index) : 'unknown' },
+          ...(ix ? {} : { unknown: true }),
+          impressionSent: false,
+          consistent: true,
+        });
+        continue;
+      }
       if (!ix || !entity) {
         out.push({
           experimentId,
@@ -513,15 +572,15 @@ export function createDecisionEngine(datafile: ProjectConfig | string): Decision
         ...(isFlagRule ? { ruleKey: ix.key } : {}),
       };
 
-      if (!ready || idProblem !== undefined) {
-        const why = !ready ? `The Optimizely SDK could not load this datafile: ${error ?? 'unknown error'}. It would decide nothing.` : `No decision: ${idProblem}.`;
+      if (idProblem !== undefined) {
+        const why = `No decision: ${idProblem}.`;
         out.push({
           ...base,
           ...(ix.flagKey !== undefined ? { flagKey: ix.flagKey } : {}),
           variationKey: null,
           variationId: null,
           reasons: [why],
-          sdkReasons: initLines,
+          sdkReasons: [],
           audience: { result: null, conditions: describeAudienceConditions(effectiveAudienceConditions(ix.experiment), index) },
           impressionSent: false,
           consistent: true,
@@ -568,16 +627,15 @@ export function createDecisionEngine(datafile: ProjectConfig | string): Decision
           );
         }
         reasons.push(...evaluationSentences(view, evaluation, audience, userId, idSource, false));
-        if (!collision) {
-          reasons.push(
-            sdkVariation !== null
-              ? `SDK decision: ${variationLabel(sdkVariation, variation?.id)}. activate() would send an impression, so conversions by this visitor count for the experiment.`
-              : `SDK decision: no variation, so no impression is sent and this visitor's conversions do not count for the experiment.`,
-          );
-        }
         const reconstructed = evaluation.variation?.key ?? null;
         const consistent = collision || entity.isCmab || reconstructed === sdkVariation;
         if (!consistent) reasons.push(`Note: the emulator's reconstruction gave ${variationLabel(reconstructed)}; the SDK's answer is the one reported.`);
+        const cause = collision ? `key "${ix.key}" belongs to ${owner.id}` : missCause(view, evaluation);
+        reasons.push(
+          sdkVariation !== null
+            ? `SDK decision: ${variationLabel(sdkVariation, variation?.id)}. activate() would send an impression, so conversions by this visitor count for the experiment.`
+            : `SDK decision: no variation (${cause}), so no impression is sent and this visitor's conversions do not count for the experiment.`,
+        );
         out.push({
           ...base,
           variationKey: sdkVariation,
@@ -626,35 +684,48 @@ export function createDecisionEngine(datafile: ProjectConfig | string): Decision
       const sdk = primary.sdk;
       const recon = primary.recon;
       const reached = recon?.reached.has(ix.id) ?? true;
+      let cause = '';
       if (delivered) {
         reasons.push(...evaluationSentences(view, evaluation, audience, userId, idSource, isDelivery));
         reasons.push(`This rule delivered flag "${primary.flagKey}": ${variationLabel(sdk.variationKey, sdk.variationId)}, flag ${sdk.enabled ? 'enabled' : 'disabled'}.`);
       } else {
         if (!reached) {
           const decider = sdk.ruleId !== null ? (view.experimentById.get(sdk.ruleId) ?? view.holdoutById.get(sdk.ruleId)) : undefined;
-          if (decider?.kind === 'holdout') reasons.push(`Not evaluated: the visitor is in holdout "${decider.key}", which decides flag "${primary.flagKey}" before any rule.`);
-          else if (decider) reasons.push(`Not evaluated: ${ruleLabel(index.experimentsById.get(decider.id), decider)} already delivered flag "${primary.flagKey}" (${variationLabel(sdk.variationKey, sdk.variationId)}).`);
-          else if (recon?.holdoutSkippedExperiments && !isDelivery) reasons.push(`Not evaluated: holdout "${recon.holdoutSkippedExperiments.key}" (excludeTargetedDeliveries) sends the visitor straight to the delivery rules.`);
-          else reasons.push('Not evaluated: an earlier delivery rule matched its audience but missed its traffic allocation, so the SDK jumped to Everyone Else.');
+          if (decider?.kind === 'holdout') {
+            reasons.push(`Not evaluated: the visitor is in holdout "${decider.key}", which decides flag "${primary.flagKey}" before any rule.`);
+            cause = `held out by holdout "${decider.key}"`;
+          } else if (decider) {
+            reasons.push(`Not evaluated: ${ruleLabel(index.experimentsById.get(decider.id), decider)} already delivered flag "${primary.flagKey}" (${variationLabel(sdk.variationKey, sdk.variationId)}).`);
+            cause = `not reached: rule "${decider.key}" decided the flag first`;
+          } else if (recon?.holdoutSkippedExperiments && !isDelivery) {
+            reasons.push(`Not evaluated: holdout "${recon.holdoutSkippedExperiments.key}" (excludeTargetedDeliveries) sends the visitor straight to the delivery rules.`);
+            cause = `skipped because of holdout "${recon.holdoutSkippedExperiments.key}"`;
+          } else {
+            reasons.push('Not evaluated: an earlier delivery rule matched its audience but missed its traffic allocation, so the SDK jumped to Everyone Else.');
+            cause = 'skipped: an earlier delivery rule sent the visitor to Everyone Else';
+          }
           reasons.push(`Had it been evaluated: ${evaluationSentences(view, evaluation, audience, userId, idSource, isDelivery).join(' ')}`);
         } else {
           reasons.push(...evaluationSentences(view, evaluation, audience, userId, idSource, isDelivery));
           const decider = sdk.ruleId !== null ? (view.experimentById.get(sdk.ruleId) ?? view.holdoutById.get(sdk.ruleId)) : undefined;
           if (decider) reasons.push(`Flag "${primary.flagKey}" was decided by ${ruleLabel(index.experimentsById.get(decider.id), decider)} instead: ${variationLabel(sdk.variationKey, sdk.variationId)}.`);
           else reasons.push(`No rule of flag "${primary.flagKey}" matched: the flag is off for this visitor (default variable values).`);
+          cause = evaluation.variation ? `flag decided by ${decider ? `"${decider.key}"` : 'another rule'}` : missCause(view, evaluation);
         }
-        reasons.push('This rule gave the visitor nothing, so no impression for it and conversions do not count for it.');
       }
       const impressionSent = delivered && (!isDelivery || view.sendFlagDecisions);
-      if (delivered && isDelivery && !view.sendFlagDecisions) {
-        reasons.push('sendFlagDecisions is false in the datafile: the SDK sends no impression for rollout and targeted delivery decisions, so Optimizely records no decision and attributes no conversions to this rule.');
-      } else if (delivered) {
-        reasons.push('decide() sends an impression for this decision (unless the app passes DISABLE_DECISION_EVENT), so conversions by this visitor can count.');
-      }
       const consistent = recon === undefined || ((recon.decidedBy?.id ?? null) === sdk.ruleId && (recon.variation?.id ?? null) === sdk.variationId);
       if (!consistent) reasons.push(`Note: the emulator's reconstruction differs (it gave ${recon?.decidedBy ? `"${recon.decidedBy.key}"` : 'no rule'}); the SDK's answer is the one reported.`);
       if (primary.recon?.missingRollout) reasons.push(`Flag "${primary.flagKey}" points to a rollout id that is not in the datafile.`);
       if (entity.isCmab && !delivered) reasons.push('The app would use decideAsync for this contextual bandit; its prediction-service call cannot be reproduced here.');
+      // The conclusion comes last.
+      if (!delivered) {
+        reasons.push(`This rule gave the visitor nothing (${cause}), so no impression for it and conversions do not count for it.`);
+      } else if (isDelivery && !view.sendFlagDecisions) {
+        reasons.push('sendFlagDecisions is false in the datafile: the SDK sends no impression for rollout and targeted delivery decisions, so Optimizely records no decision and attributes no conversions to this rule.');
+      } else {
+        reasons.push('decide() sends an impression for this decision (unless the app passes DISABLE_DECISION_EVENT), so conversions by this visitor can count.');
+      }
       out.push({
         ...base,
         flagKey: primary.flagKey,
