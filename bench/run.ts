@@ -2,6 +2,7 @@
 import { benchCore } from './core.bench';
 import { benchTrackEventRoute } from './http.bench';
 import { benchIngestion } from './ingestion.bench';
+import { benchDiagnose } from './diagnose.bench';
 import { report } from './measure';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   benchCore();
   await benchTrackEventRoute();
   await benchIngestion();
+  await benchDiagnose();
 }
 
 main().catch((error: Error) => {

@@ -5,6 +5,7 @@
 import { isPlainObject } from '../segment/realType';
 import { isRunning } from '../datafile/index';
 import { toEventApiTimestamp } from '../destination/timestamp';
+import { isRetryableStatus } from '../destination/errors';
 import type { Check } from './types';
 import { DOCS } from './types';
 import { firstEvent, sentBody, type CheckContext } from './context';
@@ -29,16 +30,22 @@ const segmentValidation: CheckFunction = ({ result, event }) => {
     return result.payload ? [{ id: 'segment.validation', severity: 'pass', title: 'Segment accepts the mapped payload', detail: 'Every field passes the destination\'s validation.', fix: '' }] : [];
   }
   const props = isPlainObject(event.properties) ? event.properties : {};
+  // The values as mapped (a mapping may take revenue or value from another property); the settings are
+  // validated before mapping, so no mapped payload means the problem is in the settings.
+  const mapped = result.mapped;
+  const mappedValue = (field: string) => (mapped && field in mapped ? mapped[field] : props[field]);
   return Object.entries(error.fields ?? { $: error.message }).map(([field, message]) => {
     let fix = `Fix the value mapped to "${field}".`;
-    if (field === 'revenue') {
-      const revenue = props.revenue;
+    if (!mapped) {
+      fix = `Fix the destination setting "${field}" (the settings are accountId, dataFileUrl and an optional accessToken).`;
+    } else if (field === 'revenue') {
+      const revenue = mappedValue('revenue');
       const cents = typeof revenue === 'number' ? Math.round(revenue * 100) : typeof revenue === 'string' && !Number.isNaN(Number(revenue)) ? Math.round(Number(revenue) * 100) : undefined;
       fix = cents !== undefined
         ? `Segment requires integer cents: send ${cents} instead of ${json(revenue)} (multiply dollars by 100, e.g. with a mapping or in your tracking code).`
         : 'Send revenue as an integer number of cents (e.g. 1999 for $19.99).';
     } else if (field === 'value') {
-      fix = `Send properties.value as a number, got ${json(props.value)}.`;
+      fix = `Send properties.value as a number, got ${json(mappedValue('value'))}.`;
     } else if (field === 'timestamp') {
       fix = 'Send an ISO-8601 timestamp (e.g. 2024-01-08T13:52:50.212Z) or epoch milliseconds.';
     } else if (field === 'userId') {
@@ -106,7 +113,7 @@ const eventUsedByRunningExperiment: CheckFunction = ({ result, index }) => {
   const stopped = experiments.filter((experiment) => !isRunning(experiment));
   const checks: Check[] = [{ id: 'event.running-experiments', severity: 'pass', title: `"${key}" is a metric of ${running.length} running experiment${running.length === 1 ? '' : 's'}`, detail: running.map((experiment) => experiment.key).join(', '), fix: '' }];
   if (stopped.length > 0) {
-    checks.push({ id: 'event.stopped-experiments', severity: 'info', title: `${stopped.length} other experiment${stopped.length === 1 ? '' : 's'} using "${key}" ${stopped.length === 1 ? 'is' : 'are'} not running`, detail: stopped.map((experiment) => `${experiment.key} (${experiment.experiment.status})`).join(', '), fix: '' });
+    checks.push({ id: 'event.stopped-experiments', severity: 'info', title: `${stopped.length} other experiment${stopped.length === 1 ? '' : 's'} using "${key}" ${stopped.length === 1 ? 'is' : 'are'} not running`, detail: stopped.map((experiment) => `${experiment.key} (${experiment.experiment.status})`).join(', '), fix: '', docs: DOCS.eventApiTroubleshooting });
   }
   return checks;
 };
@@ -118,7 +125,8 @@ const visitorBucketed: CheckFunction = ({ decisions, datafile, result }) => {
   const bucketed = running.filter((decision) => decision.variationKey !== null);
   const checks: Check[] = [];
   if (bucketed.length === 0) {
-    const why = running.map((decision) => `${decision.experimentKey}: ${decision.reasons[decision.reasons.length - 1] ?? 'not bucketed'}`).join('; ');
+    // Each conclusion is a sentence of its own; drop its full stop so the list reads as one.
+    const why = running.map((decision) => `${decision.experimentKey}: ${(decision.reasons[decision.reasons.length - 1] ?? 'not bucketed').replace(/\.$/, '')}`).join('; ');
     checks.push({ id: 'decision.not-bucketed', severity: 'fail', title: `Visitor "${visitor}" is bucketed into no running experiment that uses this event`, detail: `${why}. Without a decision there is nothing to attribute the conversion to.`, fix: 'Check the audience conditions and traffic allocation, and that the attributes sent with decide() match.', docs: DOCS.eventApiTroubleshooting });
   } else {
     const silent = bucketed.filter((decision) => !decision.impressionSent);
@@ -136,12 +144,16 @@ const visitorBucketed: CheckFunction = ({ decisions, datafile, result }) => {
 const visitorIdentity: CheckFunction = ({ event, result, recordedDecisions, decisions }) => {
   if (!result.payload) return [];
   const visitor = result.payload.userId;
-  const usedUserId = event.userId !== undefined && event.userId !== null;
+  // Where the visitor id came from: the default mapping takes userId, else anonymousId, but the User ID
+  // field may be mapped to either (or to something else); ajv turns a numeric id into its string.
+  const isVisitor = (id: unknown) => (typeof id === 'string' || typeof id === 'number') && String(id) === visitor;
+  const source = isVisitor(event.userId) ? 'userId' : isVisitor(event.anonymousId) ? 'anonymousId' : 'the mapped User ID field';
+  const usedUserId = source === 'userId';
   const other = usedUserId ? event.anonymousId : event.userId;
   const checks: Check[] = [{
     id: 'visitor.id-source',
     severity: 'info',
-    title: `Segment sends visitor_id "${visitor}" (from ${usedUserId ? 'userId' : 'anonymousId'})`,
+    title: `Segment sends visitor_id "${visitor}" (from ${source})`,
     detail: usedUserId && typeof other === 'string' ? `The anonymousId "${other}" is not used. Decisions must be made with the same id.` : 'Decisions (decide / activate) must use this same id.',
     fix: '',
     docs: DOCS.segmentDestination,
@@ -156,7 +168,8 @@ const visitorIdentity: CheckFunction = ({ event, result, recordedDecisions, deci
     if (typeof timestamp === 'number' && timestamp < earliest) {
       checks.push({ id: 'timestamp.before-decision', severity: 'fail', title: 'The conversion is older than the visitor\'s first decision', detail: `Conversion at ${new Date(timestamp).toISOString()}, first decision at ${new Date(earliest).toISOString()}. Optimizely attributes conversions only after a decision.`, fix: 'Send the event\'s real time, and decide before tracking.', docs: DOCS.eventApiTroubleshooting });
     } else {
-      checks.push({ id: 'visitor.decision-found', severity: 'pass', title: `A decision for "${visitor}" was recorded`, detail: `${mine.length} decision${mine.length === 1 ? '' : 's'} for these experiments before the conversion.`, fix: '' });
+      const before = typeof timestamp === 'number' ? mine.filter((decision) => decision.timestamp <= timestamp).length : mine.length;
+      checks.push({ id: 'visitor.decision-found', severity: 'pass', title: `A decision for "${visitor}" was recorded`, detail: `${before} decision${before === 1 ? '' : 's'} for these experiments before the conversion.`, fix: '' });
     }
     return checks;
   }
@@ -224,10 +237,15 @@ const attributeChecks: CheckFunction = (context) => {
       if (!context.index.attributesByKey.has(key)) {
         reason = key.startsWith('$opt_') ? `"${key}" is a reserved $opt_ attribute the datafile does not declare; Segment drops it` : `"${key}" is not an attribute in the datafile`;
       } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        reason = `"${key}" is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}; only strings, numbers and booleans are sent`;
+        reason = `"${key}" is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}; only strings, numbers and booleans are sent`;
       }
       if (reason) {
-        checks.push({ id: 'attributes.dropped', severity: 'warn', title: `Attribute "${key}" is dropped`, detail: `${reason}. Results cannot be segmented by it.`, fix: context.index.attributesByKey.has(key) ? 'Send a string, number or boolean.' : `Create the attribute "${key}" in Optimizely, or leave it out.`, docs: DOCS.eventApi });
+        const fix = context.index.attributesByKey.has(key)
+          ? 'Send a string, number or boolean.'
+          : key.startsWith('$opt_')
+            ? `Leave "${key}" out: $opt_ keys are reserved by Optimizely (a custom attribute key cannot start with "$"), so Segment never sends it; send it with an Optimizely SDK instead.`
+            : `Create the attribute "${key}" in Optimizely, or leave it out.`;
+        checks.push({ id: 'attributes.dropped', severity: 'warn', title: `Attribute "${key}" is dropped`, detail: `${reason}. Results cannot be segmented by it.`, fix, docs: DOCS.eventApi });
       }
     }
   } else if (given === undefined) {
@@ -248,7 +266,7 @@ const datafileSettings: CheckFunction = ({ datafile }) => {
     checks.push({ id: 'datafile.region-eu', severity: 'fail', title: 'The project is EU-hosted, but Segment posts to the US endpoint', detail: 'The datafile says region "EU"; Segment\'s destination always sends to https://logx.optimizely.com/v1/events, not https://eu.logx.optimizely.com/v1/events.', fix: 'Ask Optimizely about EU data residency with Segment, or send events with an SDK configured for the EU endpoint.', docs: DOCS.eventApi });
   }
   const environment = (datafile as { environmentKey?: unknown }).environmentKey;
-  checks.push({ id: 'datafile.environment', severity: 'info', title: `Datafile of environment ${json(environment ?? 'unknown')}, revision ${datafile.revision}`, detail: `Account ${datafile.accountId}, project ${datafile.projectId}. Conversions count only in the environment whose experiments decided the visitor.`, fix: '' });
+  checks.push({ id: 'datafile.environment', severity: 'info', title: `Datafile of environment ${json(environment ?? 'unknown')}, revision ${datafile.revision}`, detail: `Account ${datafile.accountId}, project ${datafile.projectId}. Conversions count only in the environment whose experiments decided the visitor.`, fix: '', docs: DOCS.datafile });
   return checks;
 };
 
@@ -271,7 +289,15 @@ const bodySize: CheckFunction = ({ result }) => {
 
 const eventApiAnswer: CheckFunction = ({ result }) => {
   if (!result.eventApiRequest || result.status !== 'failed' || !result.error) return [];
-  return [{ id: 'eventapi.rejected', severity: 'fail', title: 'The Event API refused the request', detail: `${result.error.name}: ${result.error.message}${result.error.status ? ` (${result.error.status})` : ''}.`, fix: result.error.status && result.error.status >= 500 ? 'Segment retries 5xx answers; check Optimizely\'s status.' : 'Check the body against the Event API schema (the emulator\'s sink with X-Optimizely-Strict: true lists every problem).', docs: DOCS.eventApi }];
+  const status = result.error.status;
+  // Segment retries 5xx (but 501), 408, 423, 429 and answers that never came (timeouts, network errors).
+  const fix =
+    status === undefined
+      ? 'No answer arrived (timeout or network error); Segment retries it. Check that the Event API URL is reachable.'
+      : isRetryableStatus(status)
+        ? `Segment retries ${status} answers; check Optimizely's status.`
+        : 'Check the body against the Event API schema (the emulator\'s sink with X-Optimizely-Strict: true lists every problem).';
+  return [{ id: 'eventapi.rejected', severity: 'fail', title: 'The Event API refused the request', detail: `${result.error.name}: ${result.error.message}${status ? ` (${status})` : ''}.`, fix, docs: DOCS.eventApi }];
 };
 
 export const CHECKS: readonly CheckFunction[] = [
