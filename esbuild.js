@@ -1,4 +1,5 @@
-// Bundles the extension (vscode external) and the CLI; `--production` minifies, `--watch` rebuilds on change.
+// Bundles the extension (vscode external), the CLI and the test console's webview (browser, with its CSS);
+// `--production` minifies, `--watch` rebuilds on change.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -18,6 +19,9 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The console UI: one script + dist/webview.css (from its CSS import), loaded by the VS Code panel and by
+  // the page the emulator serves at GET /. No remote resources; Chromium of VS Code 1.95 (Electron 32) and up.
+  { ...common, platform: 'browser', format: 'iife', target: ['chrome120', 'firefox120', 'safari17'], entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
 ];
 
 async function main() {

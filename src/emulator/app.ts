@@ -6,11 +6,13 @@ import { datafileRoutes, type ServedDatafile } from './routes/datafiles';
 import { trackingRoutes, TRACKING_ROUTES } from './routes/tracking';
 import { apiRoutes } from './routes/api';
 import { inspectRoutes } from './routes/inspect';
+import { consoleRoutes } from './routes/console';
 import { errorHandler, jsonBody, sendError } from './http';
 import { cors, hostGuard, type ServerIdentity } from './security';
 import type { EmulatorService } from './service';
 
 export const ROUTES = [
+  'GET  /  (test console)',
   'GET  /manifest',
   'POST /trackEvent',
   'POST /trackEvent/eventKey',
@@ -55,6 +57,7 @@ export function createEmulatorApp(service: EmulatorService, options: AppOptions)
   app.use(datafileRoutes(options.datafiles));
   app.use(apiRoutes(service));
   app.use(inspectRoutes(service));
+  app.use(consoleRoutes());
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `There is no route ${req.method} ${req.path}.`, `Routes: ${ROUTES.join(' | ')}`, { routes: ROUTES });
   });
