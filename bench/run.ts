@@ -3,6 +3,7 @@ import { benchCore } from './core.bench';
 import { benchTrackEventRoute } from './http.bench';
 import { benchIngestion } from './ingestion.bench';
 import { benchDiagnose } from './diagnose.bench';
+import { benchExtension } from './extension.bench';
 import { report } from './measure';
 
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   await benchTrackEventRoute();
   await benchIngestion();
   await benchDiagnose();
+  await benchExtension();
 }
 
 main().catch((error: Error) => {
