@@ -58,6 +58,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void, 
   const settings = emulator.service.config.defaultSettings;
   out(`datafile: ${settings.dataFileUrl ?? '(none: pass settings.dataFileUrl in each request, or start with --datafile)'}`);
   out(`event api: ${emulator.service.eventApiTarget}${values.live ? '  (LIVE: events go to Optimizely)' : ''}`);
+  out(`console: ${emulator.url}/ (open in a browser)`);
   out(`tracking api: ${emulator.url}/v1/batch (point analytics-node's host here)${emulator.service.config.writeKey ? ', write key required' : ''}`);
   out(`history: ${emulator.service.history.size} records loaded, GET ${emulator.url}/api/events`);
   const example = {
