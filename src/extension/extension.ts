@@ -20,6 +20,7 @@ import { EmulatorStatusBar } from './statusBar';
 import { DatafileTreeProvider } from './views/datafileTreeProvider';
 import { HistoryTreeProvider } from './views/historyTreeProvider';
 import { EVENT_API_URL } from '../core/destination/definition';
+import { eventKeySourceFromDatafileManager, registerLanguageFeatures } from './language';
 
 /** What `activate()` returns: for the extension-host tests and other extensions; not a stable API. */
 export interface SegmentOptimizelyApi {
@@ -113,6 +114,9 @@ export function activate(context: vscode.ExtensionContext): SegmentOptimizelyApi
     ...registerCommands(services),
   );
   registerConsolePanelSerializer(context, backend);
+  const eventKeys = eventKeySourceFromDatafileManager(datafile);
+  context.subscriptions.push(eventKeys);
+  registerLanguageFeatures(context, eventKeys);
   void syncDatafileContext(datafile);
   void tokens.has().then((has) => vscode.commands.executeCommand('setContext', 'segmentOptimizely.hasAccessToken', has));
   const activationMs = performance.now() - started;

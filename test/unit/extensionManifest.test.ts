@@ -3,6 +3,7 @@
  * settings (defaults, checks, emulator options), and package.json's contributions (every command has a
  * handler, every menu names a contributed command, the mappings setting uses the CLI config's schema).
  */
+import { SUPPORTED_LANGUAGES } from '../../src/core/lint';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -214,7 +215,9 @@ describe('extension manifest (package.json)', () => {
     assert.equal(pkg.icon, 'media/icon.png');
     assert.ok(fs.readFileSync(path.join(ROOT, 'media', 'icon.png')).subarray(1, 4).toString() === 'PNG');
     // Views and commands activate implicitly; only the console's serializer needs an event.
-    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:segmentOptimizely.console']);
+    // The console serializer, and every language the event-key linter reads (so squiggles appear in a code
+    // file opened before any of our views); views and commands activate implicitly.
+    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:segmentOptimizely.console', ...SUPPORTED_LANGUAGES.map((language) => `onLanguage:${language}`)]);
   });
 
   function fromPackageConfig(key: string) {

@@ -27,6 +27,8 @@ export {
   type EventKeyScanner,
 } from './scanner';
 export { checkReferences, createKnownEvents, suggestEventKeys, type KnownEventEntry } from './check';
+export { knownEventsFromIndex } from './knownEvents';
+export { escapeForLiteral, literalOpener } from './escape';
 
 import { checkReferences } from './check';
 import { scanSource } from './scanner';

@@ -143,7 +143,6 @@ export function createEventKeyScanner(options: ScanOptions = {}): EventKeyScanne
   const commonTable = buildNameTable(common);
   const goTable = buildNameTable(go);
   const needles = prefilterNeedles([...common.keys(), ...go.keys()]);
-  const needleBytes = needles.map((n) => Buffer.from(n, 'utf8'));
 
   const config: ScanConfig = {
     segmentReceivers,
@@ -151,6 +150,7 @@ export function createEventKeyScanner(options: ScanOptions = {}): EventKeyScanne
     includeIncomplete: options.includeIncomplete === true,
     commonTable,
     goTable,
+    needles,
   };
   // Token storage reused across the scans of this scanner (a CLI scans thousands of files with one scanner).
   let spare: TokenBuffer | undefined;
@@ -165,14 +165,11 @@ export function createEventKeyScanner(options: ScanOptions = {}): EventKeyScanne
     }
   };
 
+  const prefilter = new Prefilter(go, needles);
   function mightContainEventKeys(content: string | Uint8Array): boolean {
-    if (typeof content === 'string') {
-      for (const n of needles) if (content.includes(n)) return true;
-      return false;
-    }
+    if (typeof content === 'string') return prefilter.string(content);
     const buf = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-    for (const n of needleBytes) if (buf.includes(n)) return true;
-    return false;
+    return prefilter.bytes(buf);
   }
 
   return {
@@ -187,6 +184,98 @@ export function createEventKeyScanner(options: ScanOptions = {}): EventKeyScanne
       return refs.find((r) => r.keyOffset <= offset && offset <= r.keyEndOffset);
     },
   };
+}
+
+const FUNCTION_ROLES = R_SEGMENT_FUNCTION | R_OPTIMIZELY_FUNCTION;
+
+/** `[A-Za-z0-9_$]`: bytes that continue an identifier in every supported language. */
+function isIdentByte(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+/** Bytes from the rarest to the most common in source code (roughly); others rank in the middle. */
+const RARITY = 'QJZXqjzKVxYUkWvBGFHPOMNLIDRECAwTbSyfg_hmpudclrsnioate';
+
+function byteRarity(b: number): number {
+  const r = b < 128 ? RARITY.indexOf(String.fromCharCode(b)) : -1;
+  return r < 0 ? 24 : r;
+}
+
+/**
+ * The pre-filter: is there an occurrence of a candidate name that the scanner could take for a call? Exact in what it
+ * rejects, conservative otherwise. An occurrence counts when it is a whole identifier that is a candidate name and,
+ * unless that name is a bare function, something other than an identifier precedes it on its line (a method or Go type
+ * needs an accessor: `.`, `?.`, `&.`, `::`; a block comment between them ends with a slash; a line break may hide a comment).
+ * So `trackingId`, `onTrack`, `function track(`, `// track orders` and "we track orders" do not make a file worth lexing.
+ * Non-ASCII bytes next to a name count as "maybe" (identifiers and spaces beyond ASCII differ per language).
+ */
+class Prefilter {
+  /** Needles grouped by their anchor: the rarest byte in them, found with `memchr` before the needle is compared. */
+  private readonly groups: { anchor: number; needles: { bytes: Buffer; offset: number; ascii: boolean }[] }[] = [];
+
+  constructor(private readonly roles: ReadonlyMap<string, number>, private readonly needles: readonly string[]) {
+    for (const needle of needles) {
+      const bytes = Buffer.from(needle, 'utf8');
+      let offset = 0;
+      for (let k = 1; k < bytes.length; k++) if (byteRarity(bytes[k]) < byteRarity(bytes[offset])) offset = k;
+      const anchor = bytes[offset];
+      const entry = { bytes, offset, ascii: bytes.every((b) => b < 128) };
+      const group = this.groups.find((g) => g.anchor === anchor);
+      if (group) group.needles.push(entry);
+      else this.groups.push({ anchor, needles: [entry] });
+    }
+  }
+
+  bytes(buf: Buffer): boolean {
+    const size = buf.length;
+    const at = (k: number) => buf[k];
+    const slice = (s: number, e: number) => buf.toString('latin1', s, e);
+    for (const { anchor, needles } of this.groups) {
+      for (let i = buf.indexOf(anchor); i >= 0; i = buf.indexOf(anchor, i + 1)) {
+        for (const { bytes, offset, ascii } of needles) {
+          const start = i - offset;
+          if (start < 0 || start + bytes.length > size) continue;
+          let k = 0;
+          while (k < bytes.length && buf[start + k] === bytes[k]) k++;
+          if (k < bytes.length) continue;
+          // A name with non-ASCII characters is compared as text by the scanner: do not second-guess it here.
+          if (!ascii || this.plausible(at, size, start, bytes.length, slice)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  string(text: string): boolean {
+    for (const needle of this.needles) {
+      for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+        if (this.plausible((k) => text.charCodeAt(k), text.length, i, needle.length, (s, e) => text.slice(s, e))) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the occurrence of a needle at `[i, i + length)` may be a call's name (see the class comment). */
+  private plausible(at: (k: number) => number, size: number, i: number, length: number, slice: (s: number, e: number) => string): boolean {
+    const before = i > 0 ? at(i - 1) : 32;
+    if (before >= 128) return true;
+    if (isIdentByte(before)) return false;
+    let end = i + length;
+    while (end < size && isIdentByte(at(end))) end++;
+    if (end < size && at(end) >= 128) return true;
+    const roles = this.roles.get(slice(i, end));
+    if (roles === undefined) return false;
+    if ((roles & FUNCTION_ROLES) !== 0) return true;
+    for (let k = i - 1; k >= 0; k--) {
+      const c = at(k);
+      if (c === 32 || c === 9 || c === 12 || c === 11) continue;
+      // `.` `?.` `&.` `::` accessors, the end `*/` of a comment in between, a line break (a comment may end the
+      // line above), Python / Ruby line continuations, and anything non-ASCII: maybe.
+      if (c === 47) return k > 0 && at(k - 1) === 42;
+      return c === 46 || c === 58 || c === 10 || c === 13 || c === 92 || c >= 128;
+    }
+    return false;
+  }
 }
 
 /** All event-key references in `text` (see `EventKeyReference`), in source order. */
@@ -212,6 +301,16 @@ interface ScanConfig {
   includeIncomplete: boolean;
   commonTable: NameTable;
   goTable: NameTable;
+  /** Substrings every candidate name contains one of (see `prefilterNeedles`). */
+  needles: readonly string[];
+}
+
+/** Lexing stops early once every call is complete (see `scanTokens`); tests turn it off to compare. */
+let stopAfterLastCall = true;
+
+/** For tests: scan whole texts (false) or stop after the last call (true, the default). */
+export function setStopAfterLastCallForTesting(enabled: boolean): void {
+  stopAfterLastCall = enabled;
 }
 
 /** A reference before its line/character positions are computed. */
@@ -227,10 +326,29 @@ function scanTokens(text: string, language: LanguageId, config: ScanConfig, toke
   const candidates: number[] = [];
   const candidateRoles: number[] = [];
   const maxLength = table.length;
+  // Stopping early: no candidate name can start after `lastNeedle` (each name contains a needle). Once past it, at a
+  // line break where the bracket depth is back to (or below) the shallowest candidate's, every candidate's call has
+  // closed (or can never close, as in the whole text: bracket pairing is decided left to right). In Ruby a line that
+  // ends with an operator or comma continues a paren-less call, so there the line break must follow a value.
+  // Completion and hover (`includeIncomplete`) want unclosed calls: they scan everything.
+  const truncate = stopAfterLastCall && !config.includeIncomplete;
+  let lastNeedle = -1;
+  if (truncate) for (const n of config.needles) lastNeedle = Math.max(lastNeedle, text.lastIndexOf(n));
+  const ruby = dialect === DIALECT_RUBY;
+  let depth = 0;
+  let minDepth = 0x7fffffff;
   for (;;) {
     const k = lx.next();
     if (k === TK_EOF) break;
+    if (truncate && lx.start > lastNeedle && depth <= minDepth && (lx.flags & F_NEWLINE_BEFORE) !== 0 &&
+        !(ruby && rubyLineContinues(tokens))) break;
     const i = tokens.push(lx);
+    if (k === TK_PUNCT) {
+      const code = lx.a;
+      if (code === 40 || code === 91 || code === 123) depth++;
+      else if ((code === 41 || code === 93 || code === 125) && depth > 0) depth--;
+      continue;
+    }
     if (k !== TK_IDENT) continue;
     const length = lx.end - lx.start;
     if (length >= maxLength) continue;
@@ -240,6 +358,7 @@ function scanTokens(text: string, language: LanguageId, config: ScanConfig, toke
       if (text.startsWith(e.name, lx.start)) {
         candidates.push(i);
         candidateRoles.push(e.roles);
+        if (depth < minDepth) minDepth = depth;
         break;
       }
     }
@@ -255,6 +374,14 @@ function scanTokens(text: string, language: LanguageId, config: ScanConfig, toke
   if (pending.length === 0) return [];
   pending.sort((x, y) => x.offset - y.offset);
   return withPositions(text, pending);
+}
+
+/** Ruby: the last token (an operator, comma, label colon, …; not a closing bracket) carries the statement on. */
+function rubyLineContinues(tokens: TokenBuffer): boolean {
+  const last = tokens.count - 1;
+  if (last < 0 || tokens.kind[last] !== TK_PUNCT) return false;
+  const code = tokens.a[last];
+  return code !== 41 && code !== 93 && code !== 125;
 }
 
 /** Adds line/character ranges, walking the text once (offsets are visited in increasing order). */
@@ -549,7 +676,8 @@ class CallMatcher {
       if (kind === TK_IDENT && RUBY_ARG_STOP.has(this.identText(t))) break;
       if (kind === TK_PUNCT) {
         const code = this.a[t];
-        if (code === 123 && !this.punct(t - 1, 44)) break; // a block, not a hash
+        // A block, not a hash (a hash follows a comma, a label colon or `=>`).
+        if (code === 123 && !this.punct(t - 1, 44) && !this.punct(t - 1, 58) && !this.punct(t - 1, P_ARROW)) break;
         if (code === 40 || code === 91 || code === 123) {
           const inner = this.partner[t];
           t = inner < 0 ? this.count : inner + 1;
