@@ -4,6 +4,7 @@ import { benchTrackEventRoute } from './http.bench';
 import { benchIngestion } from './ingestion.bench';
 import { benchDiagnose } from './diagnose.bench';
 import { benchExtension } from './extension.bench';
+import { benchLint } from './lint.bench';
 import { report } from './measure';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   await benchIngestion();
   await benchDiagnose();
   await benchExtension();
+  await benchLint();
 }
 
 main().catch((error: Error) => {
