@@ -12,9 +12,13 @@ interface RawBodyRequest extends Request {
   rawBody?: string;
 }
 
-/** express.json that also keeps the exact text received (for history) and accepts any JSON value. */
+/**
+ * express.json that also keeps the exact text received (for history) and accepts any JSON value. JSON on
+ * the wire is UTF-8 (RFC 8259): another declared charset is refused (415) rather than decoded into
+ * something the sender did not write.
+ */
 export function jsonBody(limit: string) {
-  return express.json({
+  const parse = express.json({
     limit,
     strict: false,
     type: ['application/json', 'application/*+json', 'text/json'],
@@ -22,6 +26,14 @@ export function jsonBody(limit: string) {
       (req as RawBodyRequest).rawBody = buffer.toString('utf8');
     },
   });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      next(Object.assign(new Error(`The body must be UTF-8 JSON; charset ${JSON.stringify(charset)} is not supported.`), { type: 'charset.unsupported', status: 415 }));
+      return;
+    }
+    parse(req, res, next);
+  };
 }
 
 export function rawBodyOf(req: Request): string {

@@ -195,7 +195,8 @@ describe('malformed requests (property-based)', function () {
         assert.ok(status >= 400 && status < 500, `${describeRequest(request)} → ${status} ${text.slice(0, 400)}`);
         assert.ok(!text.includes('    at '), `a stack trace leaked: ${text.slice(0, 400)}`);
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      // FC_SEED replays a failure (fast-check prints the seed); FC_RUNS runs more cases.
+      { numRuns: Number(process.env.FC_RUNS ?? RUNS), endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
     console.log(`      statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
     assert.deepEqual(logged.filter((message) => /internal error/i.test(message)), []);
