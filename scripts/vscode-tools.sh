@@ -8,7 +8,7 @@
 set -euo pipefail
 
 TOOLS=${SEGMENT_OPTIMIZELY_E2E_TOOLS:-$HOME/.cache/segment-optimizely-e2e}
-NODE24_VERSION=${NODE24_VERSION:-24}
+NODE24_VERSION=${NODE24_VERSION:-24.22.3}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 
 log() { echo "[vscode-tools] $*" >&2; }
