@@ -194,7 +194,10 @@ export class EmulatorService {
   }
 
   /** Segment's action-tester `/trackEvent`: one event, one mapping (defaults + overrides). */
-  async trackEvent(input: { payload: unknown; settings?: unknown; mapping?: Mapping }, rawBody: string): Promise<{ result: TrackEventResult; record: HistoryRecord }> {
+  async trackEvent(
+    input: { payload: unknown; settings?: unknown; mapping?: Mapping; /** this request only, to Optimizely */ live?: boolean },
+    rawBody: string,
+  ): Promise<{ result: TrackEventResult; record: HistoryRecord }> {
     const settings = this.settingsFor(input.settings);
     const payload = isPlainObject(input.payload) ? input.payload : undefined;
     const record = this.history.add({
@@ -206,7 +209,7 @@ export class EmulatorService {
       status: 'received',
       outcomes: [],
     });
-    const { result, outcome } = await this.deliver('Track Event', input.payload, settings, input.mapping);
+    const { result, outcome } = await this.deliver('Track Event', input.payload, settings, input.mapping, input.live === true);
     outcome.checks = await this.checksFor(record.id, input.payload, settings, result);
     record.visitorId = result.payload?.userId;
     record.status = outcome.status;
@@ -274,16 +277,14 @@ export class EmulatorService {
   }
 
   /** Runs the destination once, or several times under the retry policy; every attempt is kept. */
-  private async deliver(name: string, event: unknown, settings: unknown, mapping: Mapping | undefined): Promise<{ result: TrackEventResult; outcome: MappingOutcome }> {
-    const policy = this.retryPolicy;
+  private async deliver(name: string, event: unknown, settings: unknown, mapping: Mapping | undefined, liveOnce = false): Promise<{ result: TrackEventResult; outcome: MappingOutcome }> {
+    const policy = liveOnce ? (this.config.retry ?? LIVE_RETRY_POLICY) : this.retryPolicy;
+    const eventApiUrl = liveOnce ? EVENT_API_URL : this.eventApiTarget;
     const attempts: DeliveryAttempt[] = [];
     const sleep = this.config.sleep ?? defaultSleep;
     let result: TrackEventResult;
     for (let attempt = 1; ; attempt++) {
-      result = await runTrackEvent(
-        { event, settings, mapping },
-        { transport: this.transport, eventApiUrl: this.eventApiTarget, datafileCache: this.datafileCache },
-      );
+      result = await runTrackEvent({ event, settings, mapping }, { transport: this.transport, eventApiUrl, datafileCache: this.datafileCache });
       attempts.push({ attempt, status: result.status, exchanges: result.exchanges, error: result.error });
       const retry = policy && result.status === 'failed' && isRetryableStatus(result.error?.status) && attempt < policy.maxAttempts;
       if (!retry) break;

@@ -24,6 +24,8 @@ export interface ConsoleInput {
   settings?: Record<string, unknown>;
   /** Only the fields whose mapping differs from the default. */
   mapping?: Mapping;
+  /** Send this one request to Optimizely's real Event API (the user confirmed); the live switch is untouched. */
+  live?: boolean;
 }
 
 /** `GET /api/config`: the emulator's defaults (the access token shown as `<redacted>`) and where events go. */

@@ -3,12 +3,12 @@
  * request bodies and answer shapes, so Segment's hosted Actions Tester and existing curl scripts work.
  */
 import { Router, type Request, type Response } from 'express';
-import { DESTINATION, SETTINGS_FIELDS, TRACK_EVENT_ACTION, TRACK_EVENT_FIELDS } from '../../core/destination/definition';
+import { DESTINATION, EVENT_API_URL, SETTINGS_FIELDS, TRACK_EVENT_ACTION, TRACK_EVENT_FIELDS } from '../../core/destination/definition';
 import type { ErrorInfo } from '../../core/destination/errors';
 import type { Exchange } from '../../core/http/types';
 import { isPlainObject } from '../../core/segment/realType';
 import type { EmulatorService } from '../service';
-import { requireJsonObject, rawBodyOf } from '../http';
+import { requireJsonObject, rawBodyOf, sendError } from '../http';
 
 /** The manifest `GET /manifest` serves: the definition as data, plus the folder name Segment adds. */
 export function manifest(): Record<string, unknown> {
@@ -63,8 +63,14 @@ export function testerRoutes(service: EmulatorService): Router {
       res.json(toRequestErrors(error));
       return;
     }
+    // An emulator extension of the tester body: `live: true` sends this one request to Optimizely, and only
+    // with `confirm: true` (the caller asked the user), like POST /api/live.
+    if (body.live === true && body.confirm !== true) {
+      sendError(res, 409, 'confirmation_required', `"live": true posts a real conversion to ${EVENT_API_URL}. Add "confirm": true once the user has agreed.`);
+      return;
+    }
     const { result, record } = await service.trackEvent(
-      { payload: body.payload ?? {}, settings: body.settings, mapping: isPlainObject(body.mapping) ? body.mapping : undefined },
+      { payload: body.payload ?? {}, settings: body.settings, mapping: isPlainObject(body.mapping) ? body.mapping : undefined, live: body.live === true },
       rawBodyOf(req),
     );
     res.setHeader('x-emulator-record-id', record.id);

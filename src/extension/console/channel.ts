@@ -125,5 +125,6 @@ function requireInput(params: unknown) {
     payload: params.payload,
     ...(isRecord(params.settings) ? { settings: params.settings } : {}),
     ...(isRecord(params.mapping) ? { mapping: params.mapping } : {}),
+    ...(params.live === true ? { live: true } : {}),
   };
 }

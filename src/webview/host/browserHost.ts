@@ -118,7 +118,8 @@ export function createBrowserHost(options: BrowserHostOptions = {}): ConsoleHost
     getConfig: () => getJson<ConsoleConfig>('/api/config'),
     getDatafile: () => getJson<DatafileSummary>('/api/datafile'),
     async send(input: ConsoleInput): Promise<SendReply> {
-      const { value, response } = await request<unknown>('POST', '/trackEvent', input);
+      // A one-off live send is confirmed in the page; the emulator asks for that confirmation explicitly.
+      const { value, response } = await request<unknown>('POST', '/trackEvent', input.live ? { ...input, confirm: true } : input);
       const recordId = response.headers.get('x-emulator-record-id');
       if (!recordId) throw new HostError(`The emulator answered without a record id: ${JSON.stringify(value).slice(0, 200)}`);
       return { recordId, record: await getRecord(recordId) };

@@ -430,20 +430,14 @@ export class ConsoleApp {
     this.clearStatus();
     announce(liveOnce ? 'Sending live…' : 'Sending…');
     try {
-      if (liveOnce) await this.host.setLive({ live: true });
-      let reply;
-      try {
-        reply = await this.host.send(built.input);
-      } finally {
-        if (liveOnce) await this.host.setLive({ live: false }).catch((error) => this.showError(error));
-      }
+      // Live for this request only: the emulator's live switch is never flipped, so no other request goes live.
+      const reply = await this.host.send(liveOnce ? { ...built.input, live: true } : built.input);
       this.showResult({ record: reply.record, input: built.input });
       announce(`${reply.record.status}: ${reply.record.outcomes[0]?.error?.message ?? 'see the Event API request'}`);
     } catch (error) {
       this.showError(error);
     } finally {
       this.setBusy(false);
-      if (liveOnce) void this.loadConfig();
     }
   }
 
