@@ -77,6 +77,8 @@ export class Diagnoser {
   private async datafileFor(result: TrackEventResult, settings: unknown, fetchIfMissing: boolean): Promise<ProjectConfig | undefined> {
     if (isDatafile(result.datafile)) return result.datafile;
     if (result.datafile !== undefined || !fetchIfMissing) return undefined; // not a JSON datafile, or not ours to fetch
+    // Segment already tried (and failed): asking again would only repeat its failure.
+    if (result.exchanges.some((exchange) => exchange.request.method === 'GET')) return undefined;
     try {
       const valid = assertSettings(settings);
       const fetched = await fetchDatafile(new RecordingClient(this.transport), valid.dataFileUrl);
