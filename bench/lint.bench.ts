@@ -19,24 +19,13 @@ import { buildDatafileIndex, type ProjectConfig } from '../src/core/datafile/ind
 import { checkReferences, createEventKeyScanner, knownEventsFromIndex } from '../src/core/lint';
 import { diagnosticMessage, keyInfoCache } from '../src/extension/language/model';
 import { percentile, report } from './measure';
+import { mulberry32 } from '../test/helpers/prng';
 
 const REPO_ROOT = path.join(__dirname, '..');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const DATAFILE = path.join(REPO_ROOT, 'samples', 'shop.datafile.json');
 const GOOD_KEYS = ['Order Completed', 'Product Added', 'Checkout Started', 'Product Viewed', 'Newsletter Signed Up'];
 const BAD_KEYS = ['Ordr Completed', 'product added', 'Checkout Startd', 'Product Veiwed'];
-
-/** Small deterministic PRNG (mulberry32) so every run lints the same tree. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Lang = 'js' | 'ts' | 'tsx' | 'py' | 'go' | 'java' | 'kt' | 'swift' | 'rb';
 const LANG_MIX: [Lang, number][] = [['ts', 0.3], ['js', 0.22], ['tsx', 0.1], ['py', 0.14], ['go', 0.1], ['java', 0.06], ['kt', 0.04], ['swift', 0.02], ['rb', 0.02]];
@@ -109,7 +98,7 @@ function fileHeader(lang: Lang, n: number): string {
 
 /** Writes the tree; returns the number of files, bytes, track calls and misspelled keys written. */
 export function generateTree(root: string, files: number, totalBytes: number, callShare = 0.02): { files: number; bytes: number; calls: number; misspelled: number } {
-  const rand = prng(20_000);
+  const rand = mulberry32(20_000);
   const avg = totalBytes / files;
   let bytes = 0;
   let calls = 0;
@@ -211,7 +200,7 @@ export async function benchLintTree(options: { files?: number; megabytes?: numbe
 
 /** A TypeScript file of `lines` lines with a track call every 50 lines (a few misspelled). */
 function bigDocument(lines: number): string {
-  const rand = prng(10_000);
+  const rand = mulberry32(10_000);
   const out: string[] = ['import { analytics } from "./analytics";', ''];
   for (let i = 2; i < lines; i++) {
     if (i % 50 === 0) out.push(trackLine('ts', i % 500 === 0 ? BAD_KEYS[(i / 500) % BAD_KEYS.length] : GOOD_KEYS[(i / 50) % GOOD_KEYS.length]));
@@ -228,7 +217,7 @@ export function benchLintKeystroke(options: { lines?: number; edits?: number } =
   const info = keyInfoCache(index);
   const scanner = createEventKeyScanner();
   let text = bigDocument(lines);
-  const rand = prng(7);
+  const rand = mulberry32(7);
   const samples: number[] = [];
   let findings = 0;
   for (let i = 0; i < edits + 20; i++) {

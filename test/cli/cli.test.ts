@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitForExit } from '../helpers/process';
 import { asExchanges, assertNoStackTrace, MAIN_EXAMPLE_BODY, mainExampleEvent, postJson, REPO_ROOT } from '../emulator/helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -25,20 +26,6 @@ function runCli(args: string[]): Run {
   assertNoStackTrace(result.stdout);
   assertNoStackTrace(result.stderr);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve({ code: child.exitCode, signal: child.signalCode });
-      return;
-    }
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
 }
 
 describe('CLI (dist/cli.js)', () => {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitForExit } from '../helpers/process';
 import type { HistoryRecord } from '../../src/emulator/history';
 import { assertNoStackTrace, postJson, REPO_ROOT, send } from '../emulator/helpers';
 
@@ -55,20 +56,6 @@ function startServe(dataDir: string): Promise<Serve> {
       }
       lines.on('line', () => undefined); // keep draining stdout
       resolve({ child, url: match[1], stderr: () => stderr });
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve({ code: child.exitCode, signal: child.signalCode });
-      return;
-    }
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
     });
   });
 }

@@ -48,6 +48,7 @@ import { VALID_SETTINGS, fcParameters, runTrackCase, type TrackRun } from './com
 import { redactText } from '../../src/core/http/redact';
 import { settingsSecrets } from '../../src/core/destination/http';
 import type { Mapping } from '../../src/core/segment/mapping';
+import { mainExampleEvent, MAIN_EXAMPLE_BODY } from '../helpers/mainExample';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -57,15 +58,7 @@ function datafileOk(datafile: unknown = baseDatafile(), headers: Record<string, 
 
 /** The repo's main test input (spec §6). */
 function mainEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return fillTestEvent({
-    event: 'Product List Clicked',
-    userId: 'user1234',
-    messageId: 'msg-0001',
-    timestamp: '2024-01-08T13:52:50.212Z',
-    properties: { revenue: 1000 },
-    context: { traits: { test: 'test' } },
-    ...overrides,
-  });
+  return fillTestEvent(mainExampleEvent(overrides));
 }
 
 /** Segment's posted body, parsed. */
@@ -118,8 +111,7 @@ describe('differential: our core vs Segment’s real Optimizely Feature Experime
   describe('trackEvent: table (spec §6, §7, §10)', () => {
     it('§6: the repo’s main input gives the exact 390-byte body', async () => {
       const run = await runTrackCase({ event: mainEvent(), datafile: datafileOk() });
-      const expected =
-        '{"account_id":"18269245474","anonymize_ip":true,"client_name":"Segment","enrich_decisions":true,"visitors":[{"snapshots":[{"events":[{"entity_id":"22020998834","timestamp":1704721970212,"uuid":"msg-0001","key":"Product List Clicked","revenue":1000,"tags":{}}],"decisions":[]}],"visitor_id":"user1234","attributes":[{"entity_id":"18531090301","key":"test","value":"test","type":"custom"}]}]}';
+      const expected = MAIN_EXAMPLE_BODY;
       assert.strictEqual(run.post?.body, expected);
       assert.strictEqual(Buffer.byteLength(expected), 390);
       assert.strictEqual(run.ours.result.eventApiRequest?.body, expected);

@@ -22,6 +22,7 @@ import { createDecisionEngine } from '../../src/core/diagnose/decisions';
 import { buildSdkView, reconstructFlag } from '../../src/core/diagnose/decisions-model';
 import type { DatafileIndex } from '../../src/core/datafile/index';
 import type { ProjectConfig } from '../../src/core/datafile/types';
+import { mulberry32 } from '../helpers/prng';
 
 const VISITORS = 10_000;
 const DATAFILES_DIR = path.join(__dirname, '..', 'fixtures', 'datafiles');
@@ -33,18 +34,6 @@ const FILES = [
     .map((f) => path.join(DATAFILES_DIR, f)),
   path.join(__dirname, '..', '..', 'samples', 'shop.datafile.json'),
 ];
-
-/** mulberry32: small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EXOTIC = ['é', 'ユーザー', '😀', 'ß', ' ', '-', '@example.com', '中文'];
 function visitorId(random: () => number): string {
@@ -228,7 +217,7 @@ describe('decisions: bucketing and reconstruction agree with the SDK (10,000 vis
       });
 
       it(`experiments: bucket computation = SDK getVariation for ${VISITORS} visitors each`, () => {
-        const random = rng(0x5e97 + file.length);
+        const random = mulberry32(0x5e97 + file.length);
         const mismatches: string[] = [];
         for (const entity of view.experimentById.values()) {
           if (entity.kind !== 'experiment' || entity.status !== 'Running' || entity.isCmab) continue;
@@ -267,7 +256,7 @@ describe('decisions: bucketing and reconstruction agree with the SDK (10,000 vis
       });
 
       it(`flags: reconstruction = SDK decide (rule and variation) for ${VISITORS} visitors each`, () => {
-        const random = rng(0xf1a9 + file.length);
+        const random = mulberry32(0xf1a9 + file.length);
         const verdicts = new Map<Record<string, unknown>, Map<string, boolean>>();
         const audienceFor =
           (set: Record<string, unknown>) =>

@@ -9,23 +9,15 @@ import {
 } from '../../src/core/destination';
 import type { Mapping } from '../../src/core/segment/mapping';
 import type { HttpResponse } from '../../src/core/http/types';
+import { mainExampleEvent, MAIN_EXAMPLE_BODY } from '../helpers/mainExample';
 import { DATAFILE_URL, json, mockDatafile, NO_CONTENT, scriptedTransport, text } from '../helpers/transport';
 
 const SETTINGS = { accountId: '12345566', dataFileUrl: DATAFILE_URL };
 const DEACTIVATED = '// This Optimizely project has been deactivated. Visit app.optimizely.com to activate it.';
 
+/** The spec's main example, with an anonymousId so the userId fallback can be exercised. */
 function baseEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'track',
-    event: 'Product List Clicked',
-    userId: 'user1234',
-    anonymousId: 'anon-1',
-    messageId: 'msg-0001',
-    timestamp: '2024-01-08T13:52:50.212Z',
-    properties: { revenue: 1000 },
-    context: { traits: { test: 'test' } },
-    ...overrides,
-  };
+  return mainExampleEvent({ anonymousId: 'anon-1', ...overrides });
 }
 
 async function run(event: unknown, options: { datafile?: unknown; mapping?: Mapping; settings?: unknown; eventApi?: ReturnType<typeof json> } = {}): Promise<TrackEventResult & { calls: string[] }> {
@@ -56,10 +48,7 @@ describe('destination core: the exact Event API request (§6)', () => {
   it('builds the 390-byte reference body byte for byte and posts it to logx', async () => {
     const result = await run(baseEvent());
     assert.equal(result.status, 'sent');
-    assert.equal(
-      result.eventApiRequest?.body,
-      '{"account_id":"18269245474","anonymize_ip":true,"client_name":"Segment","enrich_decisions":true,"visitors":[{"snapshots":[{"events":[{"entity_id":"22020998834","timestamp":1704721970212,"uuid":"msg-0001","key":"Product List Clicked","revenue":1000,"tags":{}}],"decisions":[]}],"visitor_id":"user1234","attributes":[{"entity_id":"18531090301","key":"test","value":"test","type":"custom"}]}]}',
-    );
+    assert.equal(result.eventApiRequest?.body, MAIN_EXAMPLE_BODY);
     assert.equal(result.eventApiRequest?.body.length, 390);
     assert.deepEqual(result.calls, [`GET ${DATAFILE_URL}`, `POST ${EVENT_API_URL}`]);
     assert.equal(result.exchanges[0].request.headers['user-agent'], 'Segment (Actions)');
